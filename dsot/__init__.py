@@ -1,0 +1,10 @@
+"""dsot: the DSO+T valuation methodology (PNNL-32170-4) as tested, literate code.
+
+Importing the package imports every computational module, so that the equation
+registry (:mod:`dsot.registry`) is complete.
+"""
+
+from dsot import accf, finance
+
+__all__ = ["accf", "finance"]
+__version__ = "0.1.0"

@@ -1,0 +1,135 @@
+"""The ``dsot`` command line: build the book, write the audit and the equation index.
+
+The CSV formats written by ``audit`` and ``equations`` are stable contracts for
+reviewers and scripts: their columns are :data:`dsot.audit.AUDIT_COLUMNS` and
+:data:`dsot.equations.INDEX_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+import dsot
+from dsot.params import PARAMETER_SETS, ParameterError, ParameterSet
+
+app = typer.Typer(
+    help="DSO+T valuation methodology (PNNL-32170-4): book, audit and equation index.", no_args_is_help=True, add_completion=False
+)
+console = Console(stderr=True)
+
+OutOption = Annotated[Path, typer.Option("--out", help="CSV file to write (replaced atomically).")]
+SetOption = Annotated[
+    str, typer.Option("--parameter-set", help=f"Reading of the report: {' or '.join(PARAMETER_SETS)}.")
+]
+
+
+def _parameter_set(value: str) -> ParameterSet:
+    if value not in PARAMETER_SETS:
+        raise typer.BadParameter(f"use one of {', '.join(PARAMETER_SETS)}", param_hint="--parameter-set")
+    return value  # type: ignore[return-value]
+
+
+def _root() -> Path:
+    from dsot.equations import project_root
+
+    return project_root()
+
+
+@app.command()
+def audit(out: OutOption, parameter_set: SetOption = "study") -> None:
+    """Check every printed number the package can compute and write the audit CSV."""
+    from dsot.audit import write_audit
+
+    try:
+        frame = write_audit(out, _parameter_set(parameter_set))
+    except ParameterError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    counts = frame["status"].value_counts().to_dict()
+    console.print(f"wrote {len(frame)} rows to {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@app.command()
+def equations(out: OutOption) -> None:
+    """Write the equation index: every report equation with its function, tests and chapters."""
+    from dsot.equations import equation_index
+    from dsot.io import atomic_write_csv
+
+    try:
+        frame = equation_index(_root())
+    except ParameterError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    atomic_write_csv(frame, out)
+    implemented = int((frame["function"] != "").sum())
+    console.print(f"wrote {len(frame)} equations to {out}: {implemented} with a function")
+
+
+@app.command()
+def report(
+    to: Annotated[str, typer.Option("--to", help="html, pdf or all (pdf needs Quarto).")] = "html",
+    fallback: Annotated[bool, typer.Option("--fallback", help="Use the fallback even if Quarto is installed.")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Output directory of the fallback.")] = Path("_book"),
+) -> None:
+    """Build the book: Quarto when installed, else execute the chapters and write HTML."""
+    from dsot.render import Chapter, RenderError, book_chapters, quarto_executable, render_fallback, render_with_quarto
+
+    if to not in ("html", "pdf", "all"):
+        raise typer.BadParameter("use html, pdf or all", param_hint="--to")
+    root = _root()
+    quarto = None if fallback else quarto_executable()
+    if quarto:
+        raise typer.Exit(render_with_quarto(root, to, quarto))  # type: ignore[arg-type]
+    if to != "html":
+        console.print("[red]error:[/red] the PDF needs Quarto, which is not on PATH; use --to html or install Quarto (environment.yml)")
+        raise typer.Exit(2)
+    console.print("Quarto not found: using the fallback renderer (nbclient + nbconvert, HTML only).")
+    try:
+        chapters = book_chapters(root)
+    except RenderError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    target = out if out.is_absolute() else root / out
+    with Progress(TextColumn("{task.description:<45}"), BarColumn(), TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("chapters", total=len(chapters))
+
+        def step(chapter: Chapter) -> None:
+            progress.update(task, completed=chapters.index(chapter), description=f"executing {chapter.path.name}")
+
+        failures = render_fallback(root, target, progress=step)
+        progress.update(task, completed=len(chapters), description="done")
+    for name, error in failures.items():
+        console.print(f"[red]failed:[/red] {name}: {error}")
+    if failures:
+        raise typer.Exit(1)
+    console.print(f"wrote the book to {target / 'index.html'} ({len(chapters)} chapters)")
+
+
+@app.command("execute-chapters")
+def execute_chapters(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Chapter notebooks (default: all in _quarto.yml).")] = None,
+) -> None:
+    """Re-execute chapter notebooks and save their outputs (what nbval checks)."""
+    from nbclient.exceptions import CellExecutionError
+
+    from dsot.render import book_chapters, execute_in_place
+
+    notebooks = paths or [c.path for c in book_chapters(_root()) if c.path.suffix == ".ipynb"]
+    for path in notebooks:
+        console.print(f"executing {path}")
+        try:
+            execute_in_place(path)
+        except CellExecutionError as exc:
+            console.print(f"[red]failed:[/red] {path}: {str(exc).strip().splitlines()[-1]}")
+            raise typer.Exit(1) from exc
+
+
+@app.command()
+def version() -> None:
+    """Print the package version."""
+    typer.echo(dsot.__version__)
