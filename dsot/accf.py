@@ -29,6 +29,7 @@ functions concerned.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,7 +145,9 @@ def _instruments(frame: pd.DataFrame) -> dict[str, Instrument]:
         term = parameter_value(frame, "debt_term", instrument=name)
         if term != int(term):
             row = parameter_row(frame, "debt_term", instrument=name)["row"]
-            raise ParameterError(f"data/parameters/finance_instruments.csv, row {row}, column 'value': debt term must be whole years")
+            raise ParameterError(
+                f"data/parameters/finance_instruments.csv, row {row}, column 'value': debt term must be whole years"
+            )
         out[name] = Instrument(
             name=name,
             interest_rate_frac=parameter_value(frame, "interest_rate", instrument=name),
@@ -192,7 +195,7 @@ def _conventions(text: pd.DataFrame, scalars: pd.DataFrame, parameter_set: Param
     )
 
 
-def _check_references(frame: pd.DataFrame, column: str, known: dict[str, object], file: str) -> None:
+def _check_references(frame: pd.DataFrame, column: str, known: Mapping[str, object], file: str) -> None:
     unknown = frame[~frame[column].isin(known)]
     if len(unknown):
         first = unknown.iloc[0]
@@ -331,7 +334,9 @@ def discount_rates(f: Financing, present_value_rate: PresentValueRate) -> Discou
     args = (f.equity_share_frac, f.debt_share_frac, f.interest_tax_rate_frac)
     kstar = fin.after_tax_wacc(ke, f.debt_rate_frac, *args)
     upper = None if f.discount_rate_cap_frac is None else fin.after_tax_discount_rate_bound(ke, f.discount_rate_cap_frac, *args)
-    lower = None if f.discount_rate_floor_frac is None else fin.after_tax_discount_rate_bound(ke, f.discount_rate_floor_frac, *args)
+    lower = (
+        None if f.discount_rate_floor_frac is None else fin.after_tax_discount_rate_bound(ke, f.discount_rate_floor_frac, *args)
+    )
     k = fin.investor_discount_rate(kstar, upper, lower)
     use_equity = present_value_rate == "cost_of_equity" or f.equity_share_frac > 0
     return DiscountRates(cost_of_equity=ke, after_tax_wacc=kstar, investor=k, present_value=ke if use_equity else k)
@@ -349,7 +354,9 @@ def depreciation_schedule(method: DepreciationMethod, asset_life_yr: int) -> fin
 
 
 @equation(138, section="A.1.4")
-def ebit_terms(f: Financing, rate: float, sinking_fund_rate: float, depreciation_frac: fin.FloatArray, asset_life_yr: int) -> dict[str, float]:
+def ebit_terms(
+    f: Financing, rate: float, sinking_fund_rate: float, depreciation_frac: fin.FloatArray, asset_life_yr: int
+) -> dict[str, float]:
     r"""Terms of the present value of :math:`EBIT_t` per unit of investment.
 
     Eq. (138):
@@ -392,9 +399,11 @@ def ebit_terms(f: Financing, rate: float, sinking_fund_rate: float, depreciation
         "interest payments on bonds": bond_interest,
         "interest payments on loan": loan_interest,
         "retiring debt principal on bonds": bonds * fin.bond_sinking_fund_frac(sinking_fund_rate, term, debt) / crf_nd,
-        "retiring debt principal on loan": (1.0 - bonds) * fin.present_value_loan_principal_frac(rate, f.debt_rate_frac, term, debt),
+        "retiring debt principal on loan": (1.0 - bonds)
+        * fin.present_value_loan_principal_frac(rate, f.debt_rate_frac, term, debt),
         "cash toward capital investment": fin.present_value_cash_frac(f.cash_share_frac),
-        "other taxes and insurance": (fin.other_taxes_frac(f.other_taxes_fraction) + fin.insurance_frac(f.insurance_fraction)) / crf_n,
+        "other taxes and insurance": (fin.other_taxes_frac(f.other_taxes_fraction) + fin.insurance_frac(f.insurance_fraction))
+        / crf_n,
         "O&M and fuel costs": f.om_fraction / fin.capital_recovery_factor(om_rate, asset_life_yr),
         "depreciation tax savings": 0.0 - t_inc * fin.depreciation_factor(depreciation_frac, rate),
         "interest deduction tax savings": 0.0 - t_int * (bond_interest + loan_interest),
@@ -435,13 +444,19 @@ class LevelizedItems:
 
 @equation(140, section="A.1.5")
 def investor_levelized_items(
-    f: Financing, k: float, depreciation_frac: fin.FloatArray, asset_life_yr: int, revenue_frac: float, revenue_tax_rate_frac: float
+    f: Financing,
+    k: float,
+    depreciation_frac: fin.FloatArray,
+    asset_life_yr: int,
+    revenue_frac: float,
+    revenue_tax_rate_frac: float,
 ) -> LevelizedItems:
     r"""The investor's levelized annual costs other than equity, at its discount rate :math:`k`.
 
     Eq. (140) and the definitions that follow it:
     $$\begin{aligned} INT_A &= (BONDS\,k_d\,D/V\,CRF_{k,N}/CRF_{k,N_d} + LOAN\,D/V\,RPF_{k,k_d,N_d}\,CRF_{k,N})\,CI_0 \\
-    PDR_A &= (BONDS\,SFF_{k,N_d}\,D/V\,CRF_{k,N}/CRF_{k,N_d} + LOAN\,D/V\,(LPF_{k_d,N_d}\,CRF_{k,N}/CRF_{k,N_d} - RPF_{k,k_d,N_d}\,CRF_{k,N}))\,CI_0 \\
+    PDR_A &= (BONDS\,SFF_{k,N_d}\,D/V\,CRF_{k,N}/CRF_{k,N_d} \\
+    &\quad + LOAN\,D/V\,(LPF_{k_d,N_d}\,CRF_{k,N}/CRF_{k,N_d} - RPF_{k,k_d,N_d}\,CRF_{k,N}))\,CI_0 \\
     CSH_A &= C/V\,CRF_{k,N}\,CI_0 \qquad OM_A = (\beta_1 + \beta_2 + \beta_0\,CRF_{k,N}/CRF_{k',N})\,CI_0 \\
     DEP_A &= DPF_{m,k,N}\,CRF_{k,N}\,CI_0 \end{aligned}$$
 
@@ -475,7 +490,11 @@ def investor_levelized_items(
         fin.loan_payment_fraction(f.debt_rate_frac, term) * crf_n / crf_nd - rpf * crf_n
     )
     om_rate = fin.escalation_adjusted_rate(k, f.om_escalation_rate_frac)
-    om = f.other_taxes_fraction + f.insurance_fraction + f.om_fraction * crf_n / fin.capital_recovery_factor(om_rate, asset_life_yr)
+    om = (
+        f.other_taxes_fraction
+        + f.insurance_fraction
+        + f.om_fraction * crf_n / fin.capital_recovery_factor(om_rate, asset_life_yr)
+    )
     items = LevelizedItems(
         revenue=revenue_frac,
         revenue_tax=revenue_tax_rate_frac * revenue_frac,
@@ -491,7 +510,10 @@ def investor_levelized_items(
     )
     equity = equity_cash_flow_levelized(items)
     return LevelizedItems(
-        **{**items.__dict__, "balancing_account": balancing_account_levelized(equity, items.stock_earnings, items.equity_principal)}
+        **{
+            **items.__dict__,
+            "balancing_account": balancing_account_levelized(equity, items.stock_earnings, items.equity_principal),
+        }
     )
 
 
@@ -658,14 +680,14 @@ def accf(inputs: AccfInputs, investor: str, instrument: str, asset_life_yr: int)
 
 
 def with_sales_tax(accf_frac: float, sales_tax_frac: float) -> float:
-    """ACCF including sales tax on the purchase (Appendix A.2, before Table 30).
+    r"""ACCF including sales tax on the purchase (Appendix A.2, before Table 30).
 
     "Sales tax is added to the ACCFs computed using the procedure in Section A.1 for
     consumer investments": the first cost, hence the ACCF, scales by
     :math:`1 + \\text{sales tax}`; investors not taxed on capital (Table 30) pass 0.
 
-    >>> round(with_sales_tax(0.0727, 0.0891), 6)
-    0.079177
+    >>> round(with_sales_tax(0.0727, 0.0891), 6)  # Table 31: 7.27% -> 7.92% for a homeowner
+    0.079178
     """
     return accf_frac * (1.0 + sales_tax_frac)
 
@@ -719,13 +741,16 @@ def table2(inputs: AccfInputs) -> pd.DataFrame:
     rows = []
     for asset in inputs.grid_assets.itertuples(index=False):
         owners = inputs.grid_ownership[
-            (inputs.grid_ownership["asset_owner"] == asset.asset_owner) & (inputs.grid_ownership["utility_type"] == asset.utility_type)
+            (inputs.grid_ownership["asset_owner"] == asset.asset_owner)
+            & (inputs.grid_ownership["utility_type"] == asset.utility_type)
         ]
         accfs = pd.Series([accf(inputs, o.investor, o.instrument, asset.asset_life_yr).accf_frac for o in owners.itertuples()])
         basis = inputs.conventions.table2_income_tax_rate
         taxes = pd.Series(
             [
-                inputs.investors[o.investor].federal_income_tax_frac if basis == "federal" else inputs.investors[o.investor].income_tax_rate_frac
+                inputs.investors[o.investor].federal_income_tax_frac
+                if basis == "federal"
+                else inputs.investors[o.investor].income_tax_rate_frac
                 for o in owners.itertuples()
             ]
         )
@@ -782,7 +807,9 @@ def customer_accf_bounds(inputs: AccfInputs) -> pd.DataFrame:
         for asset, group in part.groupby("asset", sort=False):
             if set(group["occupant"]) != set(occupants):
                 continue
-            rows.append({"sector": sector, "asset": asset, "min_frac": group["accf_frac"].min(), "max_frac": group["accf_frac"].max()})
+            rows.append(
+                {"sector": sector, "asset": asset, "min_frac": group["accf_frac"].min(), "max_frac": group["accf_frac"].max()}
+            )
     return pd.DataFrame(rows)
 
 
@@ -824,7 +851,9 @@ def fit_occupancy_shares(inputs: AccfInputs, published: pd.DataFrame, key: str, 
         if ctype not in RESIDENTIAL_CUSTOMER_TYPES + COMMERCIAL_BUILDING_TYPES:
             raise ParameterError(f"unknown customer type {ctype!r} in published {key} column")
         targets = [(r.asset, float(r.documented) / 100.0) for r in group.itertuples()]
-        error = sum((_mix(corners, occupants, a, owner, new) - v) ** 2 for a, v in targets)
+        error = np.zeros_like(owner)
+        for asset, value in targets:
+            error += (_mix(corners, occupants, asset, owner, new) - value) ** 2
         i, j = np.unravel_index(int(np.argmin(error)), error.shape)
         for asset, value in targets:
             fitted = float(_mix(corners, occupants, asset, owner[i, j], new[i, j]))
@@ -863,7 +892,7 @@ def customer_accf_check(inputs: AccfInputs, published: pd.DataFrame, key: str) -
         ctype = getattr(rec, key)
         sector = "residential" if ctype in RESIDENTIAL_CUSTOMER_TYPES else "commercial"
         low, high = bounds.loc[(sector, rec.asset), ["min_frac", "max_frac"]]
-        half_unit = 0.5 * 10.0 ** -rec.precision / 100.0
+        half_unit = 0.5 * 10.0**-rec.precision / 100.0
         printed = float(rec.documented) / 100.0
         fit = fits.loc[(ctype, rec.asset)]
         rows.append(

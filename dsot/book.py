@@ -1,7 +1,7 @@
 """Helpers that chapters call to show equations and their provenance.
 
 A chapter displays report equations with :func:`show_equations` (which also records
-that the chapter cites them, see :func:`dsot.equations.chapters_by_equation`) and ends
+that the chapter cites them, see :func:`dsot.equations.equation_chapters`) and ends
 with :func:`equation_map`, the equation -> function -> tests table for its equations.
 """
 

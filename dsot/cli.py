@@ -23,15 +23,13 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 OutOption = Annotated[Path, typer.Option("--out", help="CSV file to write (replaced atomically).")]
-SetOption = Annotated[
-    str, typer.Option("--parameter-set", help=f"Reading of the report: {' or '.join(PARAMETER_SETS)}.")
-]
+SetOption = Annotated[str, typer.Option("--parameter-set", help=f"Reading of the report: {' or '.join(PARAMETER_SETS)}.")]
 
 
 def _parameter_set(value: str) -> ParameterSet:
     if value not in PARAMETER_SETS:
         raise typer.BadParameter(f"use one of {', '.join(PARAMETER_SETS)}", param_hint="--parameter-set")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _root() -> Path:
@@ -86,7 +84,9 @@ def report(
     if quarto:
         raise typer.Exit(render_with_quarto(root, to, quarto))  # type: ignore[arg-type]
     if to != "html":
-        console.print("[red]error:[/red] the PDF needs Quarto, which is not on PATH; use --to html or install Quarto (environment.yml)")
+        console.print(
+            "[red]error:[/red] the PDF needs Quarto, which is not on PATH; use --to html or install Quarto (environment.yml)"
+        )
         raise typer.Exit(2)
     console.print("Quarto not found: using the fallback renderer (nbclient + nbconvert, HTML only).")
     try:

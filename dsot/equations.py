@@ -80,7 +80,7 @@ def _marker_numbers(decorator: ast.expr) -> list[int]:
     return [a.value for a in decorator.args if isinstance(a, ast.Constant) and isinstance(a.value, int)]
 
 
-def tests_by_equation(root: Path | None = None) -> dict[int, list[str]]:
+def equation_tests(root: Path | None = None) -> dict[int, list[str]]:
     """Test ids per equation, from ``@pytest.mark.equation(...)`` markers under ``tests/``."""
     base = root or project_root()
     found: dict[int, list[str]] = defaultdict(list)
@@ -115,7 +115,7 @@ def _cited_numbers(arguments: str) -> list[int]:
     return numbers
 
 
-def chapters_by_equation(root: Path | None = None) -> dict[int, list[str]]:
+def equation_chapters(root: Path | None = None) -> dict[int, list[str]]:
     """Chapters that display each equation with ``show_equations(...)`` in a code cell."""
     base = root or project_root()
     found: dict[int, list[str]] = defaultdict(list)
@@ -149,8 +149,8 @@ def equation_index(root: Path | None = None) -> pd.DataFrame:
     functions: dict[int, list[str]] = defaultdict(list)
     for reg in registrations():
         functions[reg.equation].append(reg.function)
-    tests = tests_by_equation(root)
-    chapters = chapters_by_equation(root)
+    tests = equation_tests(root)
+    chapters = equation_chapters(root)
     rows = []
     for number, rec in catalog().iterrows():
         assert isinstance(number, int)

@@ -428,7 +428,7 @@ def sinking_fund_factor(rate: float, years: float) -> float:
         return 1.0
     if rate == 0.0:
         return 1.0 / years
-    return rate / ((1.0 + rate) ** years - 1.0)
+    return float(rate / ((1.0 + rate) ** years - 1.0))
 
 
 @equation(94, section="A.1.1")
@@ -460,7 +460,7 @@ def capital_recovery_factor(rate: float, years: float) -> float:
         return 1.0
     if rate == 0.0:
         return 1.0 / years
-    return rate / (1.0 - (1.0 + rate) ** (-years))
+    return float(rate / (1.0 - (1.0 + rate) ** (-years)))
 
 
 # --- A.1.2 Lifetime revenues ---------------------------------------------------------
@@ -896,22 +896,31 @@ def straight_line_depreciation_frac(years: float) -> FloatArray:
     return np.full(int(years), 1.0 / years)
 
 
-MACRS_DECLINING_BALANCE: dict[int, float] = {3: 2.0, 5: 2.0, 7: 2.0, 10: 2.0, 15: 1.5, 20: 1.5}
-"""IRS MACRS General Depreciation System: declining-balance factor by recovery period.
+MACRS_HALF_YEAR_PCT: dict[int, tuple[float, ...]] = {
+    3: (33.33, 44.45, 14.81, 7.41),
+    5: (20.00, 32.00, 19.20, 11.52, 11.52, 5.76),
+    7: (14.29, 24.49, 17.49, 12.49, 8.93, 8.92, 8.93, 4.46),
+    10: (10.00, 18.00, 14.40, 11.52, 9.22, 7.37, 6.55, 6.55, 6.56, 6.55, 3.28),
+    15: (5.00, 9.50, 8.55, 7.70, 6.93, 6.23, 5.90, 5.90, 5.91, 5.90, 5.91, 5.90, 5.91, 5.90, 5.91, 2.95),
+    20: (3.750, 7.219, 6.677, 6.177, 5.713, 5.285, 4.888, 4.522, 4.462, 4.461, 4.462,
+         4.461, 4.462, 4.461, 4.462, 4.461, 4.462, 4.461, 4.462, 4.461, 2.231),
+}  # fmt: skip
+"""MACRS depreciation rates (percent of basis) by recovery period, half-year convention.
 
-Source: IRS Publication 946 (2019), chapter 4, "Which depreciation method applies"
-(200% for 3-, 5-, 7- and 10-year property; 150% for 15- and 20-year property).
+Source: IRS Publication 946 (2019), Appendix A, Table A-1 (General Depreciation System:
+200% declining balance for 3- to 10-year property, 150% for 15- and 20-year property,
+switching to straight line).  A true constant of the tax code, not a study assumption;
+``tests/test_finance.py`` checks the transcription against that rule.
 """
 
 
 def macrs_depreciation_frac(recovery_period_yr: int) -> FloatArray:
     r"""IRS MACRS depreciation schedule with the half-year convention, :math:`DEP_t / CI_0`.
 
-    The schedule is the rule behind IRS Publication 946 Table A-1: declining balance at
-    200% or 150% of the straight-line rate (:data:`MACRS_DECLINING_BALANCE`), switching
-    to straight line over the remaining recovery period when that gives the larger
-    deduction, with half a year of depreciation in the first and in the last
-    (:math:`R+1`-th) year.  Used for :math:`DPF_{m,r,N}` (Eq. 118) in the study's reading.
+    The rates of IRS Publication 946 Table A-1 (:data:`MACRS_HALF_YEAR_PCT`), used for
+    :math:`DPF_{m,r,N}` (Eq. 118) in the study's reading of Appendix A, with the MACRS
+    recovery period equal to the asset life (20-year property at 150% declining
+    balance, 10-year property at 200%).
 
     Parameters
     ----------
@@ -919,29 +928,17 @@ def macrs_depreciation_frac(recovery_period_yr: int) -> FloatArray:
 
     Returns
     -------
-    :math:`R+1` annual deductions as fractions of the basis, summing to one [1/yr]
+    :math:`R+1` annual deductions as fractions of the basis (half a year of depreciation
+    in the first and in the last year) [1/yr]
 
     Examples
     --------
-    IRS Publication 946 Table A-1, 10-year column (percent, rounded there to 2 decimals):
-
     >>> (100 * macrs_depreciation_frac(10)).round(2).tolist()
-    [10.0, 18.0, 14.4, 11.52, 9.22, 7.37, 6.55, 6.55, 6.55, 6.55, 3.28]
+    [10.0, 18.0, 14.4, 11.52, 9.22, 7.37, 6.55, 6.55, 6.56, 6.55, 3.28]
     """
-    if recovery_period_yr not in MACRS_DECLINING_BALANCE:
-        raise ValueError(f"no MACRS recovery period of {recovery_period_yr} years (use one of {sorted(MACRS_DECLINING_BALANCE)})")
-    rate = MACRS_DECLINING_BALANCE[recovery_period_yr] / recovery_period_yr
-    basis = 1.0
-    schedule = np.zeros(recovery_period_yr + 1)
-    for year in range(recovery_period_yr + 1):
-        remaining_life = recovery_period_yr - year + (0.5 if year > 0 else 0.0)
-        fraction_of_year = 0.5 if year == 0 else 1.0
-        declining = basis * rate * fraction_of_year
-        straight = basis * fraction_of_year / remaining_life if remaining_life > 0 else basis
-        deduction = basis if year == recovery_period_yr else max(declining, straight)
-        schedule[year] = deduction
-        basis -= deduction
-    return schedule
+    if recovery_period_yr not in MACRS_HALF_YEAR_PCT:
+        raise ValueError(f"no MACRS recovery period of {recovery_period_yr} years (use one of {sorted(MACRS_HALF_YEAR_PCT)})")
+    return np.array(MACRS_HALF_YEAR_PCT[recovery_period_yr], dtype=np.float64) / 100.0
 
 
 @equation(118, section="A.1.3", aliases=(119,))
@@ -963,7 +960,7 @@ def depreciation_factor(depreciation_schedule_frac: Sequence[float] | FloatArray
 
     Examples
     --------
-    >>> depreciation_factor(straight_line_depreciation_frac(20), 0.0)
+    >>> round(depreciation_factor(straight_line_depreciation_frac(20), 0.0), 12)
     1.0
     """
     return present_value(depreciation_schedule_frac, rate)

@@ -15,7 +15,7 @@ import pandas as pd
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` (UTF-8, ``\\n`` line endings) to ``path`` atomically."""
+    """Write ``text`` (UTF-8, newline line endings) to ``path`` atomically."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -30,5 +30,5 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def atomic_write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write a data frame as CSV (no index, ``\\n`` line endings) atomically."""
+    """Write a data frame as CSV (no index, newline line endings) atomically."""
     return atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))

@@ -42,7 +42,9 @@ UNITS: dict[str, float | None] = {
 
 PARAMETER_COLUMNS = ("parameter", "value", "unit", "source", "report_ref", "note")
 PUBLISHED_COLUMNS = ("ref", "value", "unit", "precision")
-REPORT_REF = re.compile(r"^(T\d{1,2}|F\d{1,2}|EQ\d{1,3}|S[A-F0-9][0-9.]*|p\d+)(;(T\d{1,2}|F\d{1,2}|EQ\d{1,3}|S[A-F0-9][0-9.]*|p\d+))*$")
+REPORT_REF = re.compile(
+    r"^(T\d{1,2}|F\d{1,2}|EQ\d{1,3}|S[A-F0-9][0-9.]*|p\d+)(;(T\d{1,2}|F\d{1,2}|EQ\d{1,3}|S[A-F0-9][0-9.]*|p\d+))*$"
+)
 
 
 class ParameterError(ValueError):
@@ -154,9 +156,7 @@ def _check_row(path: Path, row: int, rec: pd.Series, specs: dict[str, ParameterS
     if spec is None:
         raise ParameterError(f"{_where(path, row, 'parameter')}: {name!r} is not declared in data/symbols.csv")
     if rec["unit"] != spec.unit:
-        raise ParameterError(
-            f"{_where(path, row, 'unit')}: {name!r} must be in {spec.unit!r}, found {rec['unit']!r}"
-        )
+        raise ParameterError(f"{_where(path, row, 'unit')}: {name!r} must be in {spec.unit!r}, found {rec['unit']!r}")
     for column in ("source", "report_ref"):
         if not rec[column].strip():
             raise ParameterError(f"{_where(path, row, column)}: empty")
@@ -167,26 +167,21 @@ def _check_row(path: Path, row: int, rec: pd.Series, specs: dict[str, ParameterS
         )
     if spec.unit == "-":
         if rec["value"] not in spec.allowed:
-            raise ParameterError(
-                f"{_where(path, row, 'value')}: {rec['value']!r} is not one of {', '.join(spec.allowed)}"
-            )
+            raise ParameterError(f"{_where(path, row, 'value')}: {rec['value']!r} is not one of {', '.join(spec.allowed)}")
         return str(rec["value"])
     value = _number(path, row, "value", rec["value"])
     if spec.unit == "bool" and value not in (0.0, 1.0):
         raise ParameterError(f"{_where(path, row, 'value')}: {rec['value']!r} is not 0 or 1")
     if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
         raise ParameterError(
-            f"{_where(path, row, 'value')}: {value:g} {spec.unit} is outside "
-            f"[{spec.minimum:g}, {spec.maximum:g}] for {name!r}"
+            f"{_where(path, row, 'value')}: {value:g} {spec.unit} is outside [{spec.minimum:g}, {spec.maximum:g}] for {name!r}"
         )
     factor = UNITS[spec.unit]
     assert factor is not None
     return value * factor
 
 
-def load_parameters(
-    name: str, parameter_set: ParameterSet = "study", data: Path | None = None
-) -> pd.DataFrame:
+def load_parameters(name: str, parameter_set: ParameterSet = "study", data: Path | None = None) -> pd.DataFrame:
     """Load and validate ``data/parameters/<name>.csv``.
 
     Returns the rows of ``parameter_set`` (and those marked ``all``), with ``value``

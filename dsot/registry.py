@@ -34,9 +34,7 @@ FIRST_EQUATION = 1
 LAST_EQUATION = 244
 
 
-def equation(
-    *numbers: int, section: str, aliases: tuple[int, ...] = ()
-) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def equation(*numbers: int, section: str, aliases: tuple[int, ...] = ()) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Register the decorated function as the implementation of report equations.
 
     Parameters

@@ -42,7 +42,11 @@ def parameter_table(frame: pd.DataFrame, dims: list[str], table_id: str, title: 
     labels = {p: p.replace("_", " ").capitalize() + suffix[u] for p, u in units.items()}
     labels.update({d: d.replace("_", " ").capitalize() for d in dims})
     sources = "; ".join(dict.fromkeys(f"{s} [{r}]" for s, r in zip(frame["source"], frame["report_ref"], strict=True)))
-    return _gt(wide, table_id, title).cols_label(cases=labels).tab_source_note(md(f"Sources: {sources}. Loaded from `data/parameters/`."))
+    return (
+        _gt(wide, table_id, title)
+        .cols_label(cases=labels)
+        .tab_source_note(md(f"Sources: {sources}. Loaded from `data/parameters/`."))
+    )
 
 
 def comparison_table(comparison: pd.DataFrame, table_id: str, title: str | None, note: str | None = None) -> GT:
@@ -75,7 +79,12 @@ def customer_check_table(check: pd.DataFrame, key: str, table_id: str, title: st
         inside=check["inside"].map({True: "inside", False: "outside"}),
     )
     return (
-        _gt(shown[[key, "asset", "published", "low", "high", "inside", "fitted", "residual_pp"]], table_id, title, groupname_col=key)
+        _gt(
+            shown[[key, "asset", "published", "low", "high", "inside", "fitted", "residual_pp"]],
+            table_id,
+            title,
+            groupname_col=key,
+        )
         .fmt_number(columns=["published", "low", "high", "fitted"], decimals=2)
         .fmt_number(columns=["residual_pp"], decimals=2, force_sign=True)
         .cols_label(
@@ -100,7 +109,9 @@ def customer_check_table(check: pd.DataFrame, key: str, table_id: str, title: st
     )
 
 
-def frame_table(frame: pd.DataFrame, table_id: str, title: str | None, labels: dict[str, str], decimals: dict[str, int] | None = None) -> GT:
+def frame_table(
+    frame: pd.DataFrame, table_id: str, title: str | None, labels: dict[str, str], decimals: dict[str, int] | None = None
+) -> GT:
     """A plain table with column labels and fixed decimals per numeric column."""
     gt = _gt(frame, table_id, title).cols_label(cases=labels)
     for column, places in (decimals or {}).items():

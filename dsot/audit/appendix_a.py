@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -34,16 +36,22 @@ def _other(parameter_set: ParameterSet) -> ParameterSet:
 def _reading(parameter_set: ParameterSet) -> str:
     c = _inputs(parameter_set).conventions
     return (
-        f"{parameter_set} reading ({'MACRS' if c.depreciation_method == 'macrs' else 'straight-line'} depreciation; present values at "
+        f"{parameter_set} reading ({'MACRS' if c.depreciation_method == 'macrs' else 'straight-line'} depreciation; "
+        "present values at "
         f"{'k_e' if c.present_value_rate == 'cost_of_equity' else 'k_e with equity, else bounded k (Eq. 83)'}; "
         f"gross-up for {'every taxpayer' if c.revenue_gross_up == 'taxable' else 'equity investors only'})"
     )
 
 
-def _status_pair(value: float, other: float, documented, precision: int, parameter_set: ParameterSet, what: str) -> dict:
+def _status_pair(
+    value: float, other: float, documented: Decimal, precision: int, parameter_set: ParameterSet, what: str
+) -> dict[str, Any]:
     """Cause and explanation when the two readings are compared."""
     ok_other = matches_printed(other, documented, precision)
-    explanation = f"{what}; {_reading(parameter_set)} gives {value:.{precision + 3}f}, {_other(parameter_set)} reading gives {other:.{precision + 3}f}"
+    explanation = (
+        f"{what}; {_reading(parameter_set)} gives {value:.{precision + 3}f}, "
+        f"{_other(parameter_set)} reading gives {other:.{precision + 3}f}"
+    )
     return {
         "cause_if_reproduced": "" if ok_other else "study-reading",
         "cause_if_differs": "printed-reading",
@@ -82,14 +90,29 @@ def table2(parameter_set: ParameterSet) -> Iterator[AuditRow]:
         mask = (ours["asset_owner"] == rec.asset_owner) & (ours["utility_type"] == rec.utility_type)
         if rec.quantity == "accf":
             mask &= (ours["asset_type"] == rec.asset_type) & (ours["asset_life_yr"] == int(rec.asset_life_yr))
-            col, label, row = "accf_frac", "ACCF (%)", f"{rec.asset_owner} / {rec.utility_type} / {rec.asset_type} / {rec.asset_life_yr} yr"
+            col, label, row = (
+                "accf_frac",
+                "ACCF (%)",
+                f"{rec.asset_owner} / {rec.utility_type} / {rec.asset_type} / {rec.asset_life_yr} yr",
+            )
             what = "Table 36 ownership shares times the Table 31 ACCFs of the four grid investors"
         else:
             col, label, row = "income_tax_frac", "Effective income tax rate (%)", f"{rec.asset_owner} / {rec.utility_type}"
-            what = "Table 36 ownership shares times each owner's income-tax rate (federal 21% in the study reading, effective 27.98% in the printed one)"
+            what = (
+                "Table 36 ownership shares times each owner's income-tax rate "
+                "(federal 21% in the study reading, effective 27.98% in the printed one)"
+            )
         value = 100 * float(ours.loc[mask, col].iloc[0])
         other = 100 * float(theirs.loc[mask, col].iloc[0])
-        yield compared("T2", row, label, rec.documented, rec.precision, value, **_status_pair(value, other, rec.documented, rec.precision, parameter_set, what))
+        yield compared(
+            "T2",
+            row,
+            label,
+            rec.documented,
+            rec.precision,
+            value,
+            **_status_pair(value, other, rec.documented, rec.precision, parameter_set, what),
+        )
 
 
 def table30(parameter_set: ParameterSet) -> Iterator[AuditRow]:

@@ -1,0 +1,99 @@
+"""The command line: stable CSV contracts, atomic output and the fallback renderer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from dsot.audit import AUDIT_COLUMNS
+from dsot.cli import app
+from dsot.equations import INDEX_COLUMNS
+from dsot.render import book_chapters, render_fallback
+
+runner = CliRunner()
+
+
+def test_audit_writes_the_contract_columns(tmp_path: Path):
+    out = tmp_path / "audit.csv"
+    result = runner.invoke(app, ["audit", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert tuple(frame.columns) == AUDIT_COLUMNS
+    assert len(frame) == 140
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, no temporary left
+
+
+def test_audit_is_deterministic(tmp_path: Path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    for out in (first, second):
+        assert runner.invoke(app, ["audit", "--out", str(out), "--parameter-set", "printed"]).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_audit_rejects_an_unknown_parameter_set(tmp_path: Path):
+    result = runner.invoke(app, ["audit", "--out", str(tmp_path / "x.csv"), "--parameter-set", "draft"])
+    assert result.exit_code == 2
+    assert "use one of printed, study" in result.output
+
+
+def test_equations_writes_one_row_per_equation(tmp_path: Path):
+    out = tmp_path / "eq.csv"
+    assert runner.invoke(app, ["equations", "--out", str(out)]).exit_code == 0
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert tuple(frame.columns) == INDEX_COLUMNS
+    assert frame["equation"].astype(int).tolist() == list(range(1, 245))
+    appendix = frame[frame["equation"].astype(int).between(77, 149)]
+    assert (appendix["chapters"] != "").all()
+
+
+def test_report_pdf_without_quarto_fails_clearly(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("dsot.render.quarto_executable", lambda: None)
+    result = runner.invoke(app, ["report", "--to", "pdf"])
+    assert result.exit_code == 2
+    assert "needs Quarto" in result.output
+
+
+def _tiny_book(root: Path, failing: bool = False) -> None:
+    (root / "chapters").mkdir(parents=True)
+    (root / "_quarto.yml").write_text(
+        "project:\n  type: book\nbook:\n  chapters:\n    - index.qmd\n    - part: Part one\n      chapters:\n"
+        "        - chapters/one.ipynb\n  appendices:\n    - chapters/two.qmd\n",
+        encoding="utf-8",
+    )
+    (root / "index.qmd").write_text("# Preface {.unnumbered}\n\nSee [one](chapters/one.ipynb) [@key2020].\n", encoding="utf-8")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 1 One\n\n$$k_e = k_{roi} \\qquad (78)$$"),
+        nbformat.v4.new_code_cell(
+            '#| tbl-cap: "A caption"\nprint(1 / 0)' if failing else '#| tbl-cap: "A caption"\nprint(6 * 7)'
+        ),
+    ]
+    nbformat.write(nb, root / "chapters" / "one.ipynb")
+    (root / "chapters" / "two.qmd").write_text("# Appendix B\n\n::: {.callout-note}\nLater.\n:::\n", encoding="utf-8")
+
+
+def test_fallback_executes_chapters_and_writes_offline_html(tmp_path: Path):
+    _tiny_book(tmp_path)
+    assert [c.title for c in book_chapters(tmp_path)] == ["Preface", "1 One", "Appendix B"]
+    failures = render_fallback(tmp_path, tmp_path / "_book")
+    assert failures == {}
+    page = (tmp_path / "_book" / "one.html").read_text(encoding="utf-8")
+    assert "42" in page and "<math" in page and "Table: A caption" in page
+    assert "mathjax" not in page.lower()
+    index = (tmp_path / "_book" / "index.html").read_text(encoding="utf-8")
+    assert "Part one" in index and "fallback renderer" in index
+    preface = (tmp_path / "_book" / "index.html").exists() and (tmp_path / "_book" / "one.html").exists()
+    assert preface
+
+
+def test_fallback_reports_a_failing_chapter(tmp_path: Path):
+    _tiny_book(tmp_path, failing=True)
+    failures = render_fallback(tmp_path, tmp_path / "_book")
+    assert list(failures) == ["one.ipynb"]
+    assert "ZeroDivisionError" in failures["one.ipynb"]
+    assert "failed to build" in (tmp_path / "_book" / "index.html").read_text(encoding="utf-8")
