@@ -247,9 +247,11 @@ def _markdown_notebook(path: Path) -> Any:
     return notebook
 
 
-def _index_page(chapters: list[Chapter], failures: dict[str, str]) -> str:
+def _contents(chapters: list[Chapter], failures: dict[str, str]) -> str:
     items, part = [], None
     for chapter in chapters:
+        if chapter.path.stem == "index":
+            continue
         if chapter.part != part:
             if part is not None:
                 items.append("</ul>")
@@ -259,11 +261,20 @@ def _index_page(chapters: list[Chapter], failures: dict[str, str]) -> str:
         items.append(f'<li><a href="{chapter.path.stem}.html">{html.escape(chapter.title)}</a>{state}</li>')
     items.append("</ul>")
     return (
+        '<section class="dsot-contents" style="font-family:sans-serif;max-width:50em;margin:2em auto">'
+        f'<p style="background:#fff3cd;padding:0.5em">{html.escape(FALLBACK_NOTICE)}</p>'
+        "<h1>Contents</h1>" + "".join(items) + "</section>"
+    )
+
+
+def _index_page(chapters: list[Chapter], failures: dict[str, str], preface: str | None) -> str:
+    """The book's front page: the rendered preface (``index.qmd``) followed by the contents."""
+    contents = _contents(chapters, failures)
+    if preface is not None and "</body>" in preface:
+        return preface.replace("</body>", contents + "</body>", 1)
+    return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        "<title>DSO+T valuation methodology, reproduced</title></head>"
-        '<body style="font-family:sans-serif;max-width:50em;margin:2em auto">'
-        "<h1>DSO+T valuation methodology, reproduced</h1>"
-        f'<p style="background:#fff3cd;padding:0.5em">{html.escape(FALLBACK_NOTICE)}</p>' + "".join(items) + "</body></html>\n"
+        "<title>DSO+T valuation methodology, reproduced</title></head><body>" + contents + "</body></html>\n"
     )
 
 
@@ -271,15 +282,20 @@ def render_fallback(root: Path, out_dir: Path, progress: Any = None) -> dict[str
     """Execute and convert every chapter to ``out_dir``; returns failures (chapter -> error)."""
     chapters = book_chapters(root)
     failures: dict[str, str] = {}
+    preface: str | None = None
     for i, chapter in enumerate(chapters):
         if progress is not None:
             progress(chapter)
         try:
             notebook = execute_notebook(chapter.path) if chapter.path.suffix == ".ipynb" else _markdown_notebook(chapter.path)
             page = _page(_for_fallback(notebook), _navigation(chapters, i))
-        except Exception as exc:
-            failures[chapter.path.name] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+        except Exception as exc:  # noqa: BLE001 - report every failing chapter, then fail
+            message = str(exc).strip().splitlines()
+            failures[chapter.path.name] = f"{type(exc).__name__}: {message[-1] if message else ''}"
             continue
-        atomic_write_text(out_dir / f"{chapter.path.stem}.html", page)
-    atomic_write_text(out_dir / "index.html", _index_page(chapters, failures))
+        if chapter.path.stem == "index":
+            preface = page
+        else:
+            atomic_write_text(out_dir / f"{chapter.path.stem}.html", page)
+    atomic_write_text(out_dir / "index.html", _index_page(chapters, failures, preface))
     return failures
