@@ -289,7 +289,7 @@ def render_fallback(root: Path, out_dir: Path, progress: Any = None) -> dict[str
         try:
             notebook = execute_notebook(chapter.path) if chapter.path.suffix == ".ipynb" else _markdown_notebook(chapter.path)
             page = _page(_for_fallback(notebook), _navigation(chapters, i))
-        except Exception as exc:  # noqa: BLE001 - report every failing chapter, then fail
+        except Exception as exc:  # report every failing chapter, then fail
             message = str(exc).strip().splitlines()
             failures[chapter.path.name] = f"{type(exc).__name__}: {message[-1] if message else ''}"
             continue
