@@ -8,7 +8,6 @@ with :func:`equation_map`, the equation -> function -> tests table for its equat
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
 
@@ -29,7 +28,10 @@ class Markdown:
 
 
 def show_equations(*numbers: int) -> Markdown:
-    """Display report equations, numbered as in the report, with their titles.
+    """Display report equations as printed, numbered as in the report, with their titles.
+
+    The equations come from the catalog (``data/equations.csv``); where the catalog notes
+    a printing or conversion problem, the note follows the equation.
 
     >>> print(show_equations(92).text.splitlines()[0])
     **Eq. (92)** Effective combined income tax rate
@@ -37,8 +39,10 @@ def show_equations(*numbers: int) -> Markdown:
     blocks = []
     table = catalog()
     for n in numbers:
-        title = table.at[n, "title"]
-        blocks.append(f"**Eq. ({n})** {title}\n\n{display_math(n)}")
+        block = f"**Eq. ({n})** {table.at[n, 'title']}\n\n{display_math(n)}"
+        if table.at[n, "note"]:
+            block += f"\n\n> *Note on the printed equation:* {table.at[n, 'note']}"
+        blocks.append(block)
     return Markdown("\n\n".join(blocks))
 
 
@@ -51,8 +55,3 @@ def equation_map(numbers: Iterable[int]) -> pd.DataFrame:
     out.insert(1, "title", [table.at[n, "title"] for n in out["equation"]])
     out["tests"] = out["tests"].str.split().str.len().fillna(0).astype(int)
     return out.drop(columns=["chapters"]).rename(columns={"tests": "tests (count)"})
-
-
-def pct(value: Any, decimals: int = 2) -> str:
-    """Format a fraction as a percent string, e.g. ``0.0972 -> '9.72%'``."""
-    return f"{100 * float(value):.{decimals}f}%"
