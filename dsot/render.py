@@ -169,11 +169,29 @@ def execute_notebook(path: Path, timeout_s: int = 1200) -> Any:
     return notebook
 
 
+RICH_MIMETYPES = ("text/html", "image/svg+xml", "image/png")
+
+
+def drop_plain_text_fallbacks(notebook: Any) -> Any:
+    """Remove ``text/plain`` where a rich representation exists.
+
+    The plain-text repr of a great-tables table or an altair chart is an object dump with
+    memory addresses; keeping it would make every re-execution change the committed
+    notebook.  HTML, SVG and PNG outputs are deterministic.
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/plain" in data and any(m in data for m in RICH_MIMETYPES):
+                del data["text/plain"]
+    return notebook
+
+
 def execute_in_place(path: Path) -> None:
     """Execute a chapter and save it with its outputs (the outputs nbval compares)."""
     import nbformat
 
-    notebook = execute_notebook(path)
+    notebook = drop_plain_text_fallbacks(execute_notebook(path))
     atomic_write_text(path, nbformat.writes(notebook) + "\n")
 
 

@@ -79,3 +79,21 @@ def test_labels_are_unique_across_the_book():
             if label:
                 assert label not in seen, f"{label} in {path.name} and {seen[label]}"
                 seen[label] = path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_committed_outputs_are_deterministic(path: Path):
+    # Object reprs with memory addresses change on every run; dsot execute-chapters drops them.
+    assert not re.search(r" at 0x[0-9a-f]{6,}", path.read_text(encoding="utf-8"))
+
+
+def test_plain_text_fallbacks_are_dropped_only_beside_rich_outputs():
+    from dsot.render import drop_plain_text_fallbacks
+
+    nb = nbformat.v4.new_notebook()
+    rich = nbformat.v4.new_output("execute_result", data={"text/html": "<b>x</b>", "text/plain": "<GT at 0x7f00deadbeef>"})
+    plain = nbformat.v4.new_output("execute_result", data={"text/plain": "42"})
+    nb.cells = [nbformat.v4.new_code_cell("x", outputs=[rich, plain])]
+    outputs = drop_plain_text_fallbacks(nb).cells[0].outputs
+    assert outputs[0]["data"] == {"text/html": "<b>x</b>"}
+    assert outputs[1]["data"] == {"text/plain": "42"}
