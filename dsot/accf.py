@@ -91,6 +91,8 @@ class Investor:
     """:math:`T_i` from Eq. (92); 0 if the investor pays no income tax [frac]"""
     federal_income_tax_frac: float
     """:math:`\\tau_f`; 0 if the investor pays no income tax [frac]"""
+    state_income_tax_frac: float
+    """:math:`\\tau_s`; 0 if the investor pays no income tax [frac]"""
     deducts_interest: bool
     sales_tax_frac: float
     """Sales tax on capital purchases; 0 if not taxed on capital [frac]"""
@@ -172,6 +174,7 @@ def _investors(frame: pd.DataFrame) -> dict[str, Investor]:
             equity_return_frac=parameter_value(frame, "equity_return", investor=name) if equity else 0.0,
             income_tax_rate_frac=fin.effective_income_tax_rate(federal, state),
             federal_income_tax_frac=federal,
+            state_income_tax_frac=state,
             deducts_interest=taxed and _flag(frame, "deducts_interest", investor=name),
             sales_tax_frac=(
                 parameter_value(frame, "sales_tax", investor=name) if _flag(frame, "taxed_on_capital", investor=name) else 0.0

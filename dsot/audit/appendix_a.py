@@ -99,8 +99,8 @@ def table2(parameter_set: ParameterSet) -> Iterator[AuditRow]:
         else:
             col, label, row = "income_tax_frac", "Effective income tax rate (%)", f"{rec.asset_owner} / {rec.utility_type}"
             what = (
-                "Table 36 ownership shares times each owner's income-tax rate "
-                "(federal 21% in the study reading, effective 27.98% in the printed one)"
+                "Table 36 ownership shares times each taxable owner's income-tax rate "
+                f"({_inputs(parameter_set).conventions.table2_income_tax_rate} rate in the {parameter_set} reading)"
             )
         value = 100 * float(ours.loc[mask, col].iloc[0])
         other = 100 * float(theirs.loc[mask, col].iloc[0])
@@ -119,7 +119,9 @@ def table30(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 30: the effective income-tax rate, Eq. (92) from the federal and state rates."""
     investors = _inputs(parameter_set).investors
     for rec in load_published("table_30_effective_income_tax").itertuples():
-        value = 100 * investors[rec.investor].income_tax_rate_frac
+        investor = investors[rec.investor]
+        federal, state = 100 * investor.federal_income_tax_frac, 100 * investor.state_income_tax_frac
+        value = 100 * investor.income_tax_rate_frac
         yield compared(
             "T30",
             rec.investor,
@@ -128,7 +130,7 @@ def table30(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.precision,
             value,
             cause_if_differs="typo",
-            explanation="Eq. (92): 21% + 8.84% x (1 - 21%)",
+            explanation=f"Eq. (92) with Table 30's rates: {federal:g}% + {state:g}% x (1 - {federal:g}%)",
         )
 
 
