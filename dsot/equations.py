@@ -31,10 +31,14 @@ CATALOG_COLUMNS = ("equation", "section", "title", "kind", "restates", "latex", 
 INDEX_COLUMNS = ("equation", "function", "tests", "chapters", "note")
 
 
-@cache
 def catalog(data: Path | None = None) -> pd.DataFrame:
     """The validated equation catalog, indexed by equation number."""
     path = (data or data_dir()) / "equations.csv"
+    return _catalog(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@cache
+def _catalog(path: Path, _mtime_ns: int) -> pd.DataFrame:
     frame = read_csv_strict(path, CATALOG_COLUMNS)
     numbers = pd.to_numeric(frame["equation"], errors="coerce")
     expected = list(range(FIRST_EQUATION, LAST_EQUATION + 1))

@@ -112,8 +112,23 @@ def read_csv_strict(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-@cache
+def data_version(data: Path | None = None) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """A fingerprint of the data directory (paths, modification times, sizes).
+
+    Caches key on it, so an edited CSV or another ``DSOT_DATA_DIR`` is never served from
+    a stale cache, in a long-running kernel as in the command line.
+    """
+    root = data or data_dir()
+    files = sorted(root.rglob("*.csv"))
+    return str(root), tuple((str(p.relative_to(root)), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
 def _symbols(path: Path) -> dict[str, ParameterSpec]:
+    return _symbols_cached(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@cache
+def _symbols_cached(path: Path, _mtime_ns: int) -> dict[str, ParameterSpec]:
     frame = read_csv_strict(path, ("parameter", "symbol", "unit", "min", "max", "allowed", "description"))
     specs: dict[str, ParameterSpec] = {}
     for row, rec in frame.iterrows():

@@ -202,11 +202,42 @@ _CITATION = re.compile(r"\[@([\w:-]+)\]|(?<![\w@])@(?!(?:tbl|fig|sec|eq)-)([a-z]
 _CAPTION = re.compile(r"^#\|\s*(tbl|fig)-cap:\s*\"?(.*?)\"?\s*$", flags=re.M)
 
 
-def plain_markdown(markdown: str) -> str:
+def citation_labels(bibliography: Path) -> dict[str, tuple[str, str]]:
+    """Author label and year of each BibTeX entry: ``{"pratt2022valuation": ("Pratt et al.", "2022")}``."""
+    labels: dict[str, tuple[str, str]] = {}
+    text = bibliography.read_text(encoding="utf-8")
+    for entry in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", text, flags=re.S):
+        body = entry.group(2)
+        author = re.search(r"author\s*=\s*\{(.*?)\},?\s*\n", body, flags=re.S)
+        year = re.search(r"year\s*=\s*\{?(\d{4})", body)
+        if not author or not year:
+            continue
+        surnames = [name.split(",")[0].strip(" {}") for name in author.group(1).split(" and ")]
+        label = (
+            surnames[0]
+            if len(surnames) == 1
+            else f"{surnames[0]} and {surnames[1]}"
+            if len(surnames) == 2
+            else f"{surnames[0]} et al."
+        )
+        labels[entry.group(1).strip()] = (label, year.group(1))
+    return labels
+
+
+def _cite(match: re.Match[str], citations: dict[str, tuple[str, str]]) -> str:
+    key = match.group(1) or match.group(2)
+    if key not in citations:
+        return f"({key})" if match.group(1) else key
+    label, year = citations[key]
+    return f"({label} {year})" if match.group(1) else f"{label} ({year})"
+
+
+def plain_markdown(markdown: str, citations: dict[str, tuple[str, str]] | None = None) -> str:
     r"""Quarto Markdown made readable by nbconvert (the fallback renderer).
 
     Div fences and heading attributes are dropped, links to chapters point at their
-    HTML pages, citations become their keys and math becomes MathML.
+    HTML pages, citations become author-year text (their keys if not in ``citations``) and
+    math becomes MathML.
 
     >>> plain_markdown("## A.1 Procedure {#sec-a1}\n::: {.callout-note}\nsee [A](a.ipynb#x) [@doe2020]\n:::")
     '## A.1 Procedure\n\nsee [A](a.html#x) (doe2020)\n'
@@ -214,27 +245,27 @@ def plain_markdown(markdown: str) -> str:
     text = _HEADING_ATTRIBUTES.sub(r"\1", markdown)
     text = _FENCE.sub("", text)
     text = _CHAPTER_LINK.sub(lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", text)
-    text = _CITATION.sub(lambda m: f"({m.group(1)})" if m.group(1) else m.group(2), text)
+    text = _CITATION.sub(lambda m: _cite(m, citations or {}), text)
     return math_to_mathml(text)
 
 
-def _for_fallback(notebook: Any) -> Any:
+def _for_fallback(notebook: Any, citations: dict[str, tuple[str, str]]) -> Any:
     """Apply :func:`plain_markdown` everywhere and show table and figure captions."""
     import nbformat
 
     cells = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = plain_markdown(cell.source)
+            cell.source = plain_markdown(cell.source, citations)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "text/markdown" in data:
-                data["text/markdown"] = plain_markdown(data["text/markdown"])
+                data["text/markdown"] = plain_markdown(data["text/markdown"], citations)
         cells.append(cell)
         if cell.cell_type == "code":
             for kind, caption in _CAPTION.findall(cell.source):
                 label = "Table" if kind == "tbl" else "Figure"
-                cells.append(nbformat.v4.new_markdown_cell(f"*{label}: {plain_markdown(caption)}*"))
+                cells.append(nbformat.v4.new_markdown_cell(f"*{label}: {plain_markdown(caption, citations)}*"))
     notebook.cells = cells
     return notebook
 
@@ -299,6 +330,9 @@ def _index_page(chapters: list[Chapter], failures: dict[str, str], preface: str 
 def render_fallback(root: Path, out_dir: Path, progress: Any = None) -> dict[str, str]:
     """Execute and convert every chapter to ``out_dir``; returns failures (chapter -> error)."""
     chapters = book_chapters(root)
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    bibliography = root / str(config.get("bibliography", ""))
+    citations = citation_labels(bibliography) if bibliography.is_file() else {}
     failures: dict[str, str] = {}
     preface: str | None = None
     for i, chapter in enumerate(chapters):
@@ -306,7 +340,7 @@ def render_fallback(root: Path, out_dir: Path, progress: Any = None) -> dict[str
             progress(chapter)
         try:
             notebook = execute_notebook(chapter.path) if chapter.path.suffix == ".ipynb" else _markdown_notebook(chapter.path)
-            page = _page(_for_fallback(notebook), _navigation(chapters, i))
+            page = _page(_for_fallback(notebook, citations), _navigation(chapters, i))
         except Exception as exc:  # report every failing chapter, then fail
             message = str(exc).strip().splitlines()
             failures[chapter.path.name] = f"{type(exc).__name__}: {message[-1] if message else ''}"

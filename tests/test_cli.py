@@ -84,6 +84,7 @@ def test_fallback_executes_chapters_and_writes_offline_html(tmp_path: Path):
     assert failures == {}
     page = (tmp_path / "_book" / "one.html").read_text(encoding="utf-8")
     assert "42" in page and "<math" in page and "Table: A caption" in page
+    assert "(key2020)" in (tmp_path / "_book" / "index.html").read_text(encoding="utf-8")  # no bibliography: the key
     assert "mathjax" not in page.lower()
     index = (tmp_path / "_book" / "index.html").read_text(encoding="utf-8")
     assert "Part one" in index and "fallback renderer" in index
@@ -97,3 +98,31 @@ def test_fallback_reports_a_failing_chapter(tmp_path: Path):
     assert list(failures) == ["one.ipynb"]
     assert "ZeroDivisionError" in failures["one.ipynb"]
     assert "failed to build" in (tmp_path / "_book" / "index.html").read_text(encoding="utf-8")
+
+
+def test_changing_an_assumption_regenerates_the_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # The README's workflow: edit a parameter CSV, rerun `dsot audit`, see what no longer agrees.
+    import shutil
+
+    from dsot.params import data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    path = data / "parameters" / "finance_instruments.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("interest_rate,Utility bonds,3.00,", "interest_rate,Utility bonds,4.00,")
+    )
+    monkeypatch.setenv("DSOT_DATA_DIR", str(data))
+    out = tmp_path / "audit.csv"
+    assert runner.invoke(app, ["audit", "--out", str(out)]).exit_code == 0
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    t31 = frame[frame["ref"] == "T31"]
+    changed = t31[t31["status"] == "differs"]
+    assert set(changed["row"]) == {
+        "Investor owned / Investor owned / Utility bonds / 20 yr",
+        "Investor owned / Investor owned / Utility bonds / 10 yr",
+    }
+    assert (pd.to_numeric(changed["reproduced"]) > pd.to_numeric(changed["documented"])).all()
+    monkeypatch.delenv("DSOT_DATA_DIR")
+    assert runner.invoke(app, ["audit", "--out", str(out)]).exit_code == 0  # back to the repository's data
+    assert (pd.read_csv(out, dtype=str, keep_default_na=False).query("ref == 'T31'")["status"] == "reproduced").all()

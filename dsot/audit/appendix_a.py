@@ -11,22 +11,36 @@ import pandas as pd
 
 from dsot import accf
 from dsot.audit import AuditRow, compared, matches_printed
-from dsot.params import PARAMETER_SETS, ParameterSet, load_published
+from dsot.params import PARAMETER_SETS, ParameterSet, data_version, load_published
+
+Version = tuple[str, tuple[tuple[str, int, int], ...]]
 
 
 @cache
-def _inputs(parameter_set: ParameterSet) -> accf.AccfInputs:
+def _load(parameter_set: ParameterSet, _version: Version) -> accf.AccfInputs:
     return accf.load_accf_inputs(parameter_set)
 
 
 @cache
-def _table31(parameter_set: ParameterSet) -> pd.DataFrame:
-    return accf.table31(_inputs(parameter_set)).set_index(["nominal_owner", "investor", "instrument", "asset_life_yr"])
+def _table31_cached(parameter_set: ParameterSet, version: Version) -> pd.DataFrame:
+    return accf.table31(_load(parameter_set, version)).set_index(["nominal_owner", "investor", "instrument", "asset_life_yr"])
 
 
 @cache
+def _table2_cached(parameter_set: ParameterSet, version: Version) -> pd.DataFrame:
+    return accf.table2(_load(parameter_set, version))
+
+
+def _inputs(parameter_set: ParameterSet) -> accf.AccfInputs:
+    return _load(parameter_set, data_version())
+
+
+def _table31(parameter_set: ParameterSet) -> pd.DataFrame:
+    return _table31_cached(parameter_set, data_version())
+
+
 def _table2(parameter_set: ParameterSet) -> pd.DataFrame:
-    return accf.table2(_inputs(parameter_set))
+    return _table2_cached(parameter_set, data_version())
 
 
 def _other(parameter_set: ParameterSet) -> ParameterSet:
