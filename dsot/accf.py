@@ -1029,3 +1029,47 @@ def loan_schedule(debt_rate_frac: float, debt_term_yr: int) -> pd.DataFrame:
             "payment": interest + principal,
         }
     )
+
+
+def grid_accf(inputs: AccfInputs, asset_owner: str, utility_type: str, asset_type: str) -> float:
+    """The Table 2 ACCF of one grid asset class, computed from Appendix A (used by Sections 3 and 6).
+
+    >>> round(100 * grid_accf(load_accf_inputs("study"), "Distribution utility", "Urban", "Distribution infrastructure"), 2)
+    8.74
+    """
+    table = table2(inputs)
+    hit = table[
+        (table["asset_owner"] == asset_owner) & (table["utility_type"] == utility_type) & (table["asset_type"] == asset_type)
+    ]
+    if len(hit) != 1:
+        raise KeyError(f"no Table 2 row for {asset_owner!r} / {utility_type!r} / {asset_type!r}")
+    return float(hit["accf_frac"].iloc[0])
+
+
+def customer_accfs() -> pd.DataFrame:
+    """Customer ACCFs as documented inputs: Tables 3 and 4 as printed (used by Section 5).
+
+    The report does not publish what Tables 3 and 4 need (see :func:`customer_accf_check`),
+    so later computations use the printed values.  Columns: sector, customer_type, asset,
+    accf_frac, report_ref.
+    """
+    from dsot.params import load_published
+
+    frames = []
+    for name, key, sector, ref in (
+        ("table_03_accf_residential", "customer_type", "residential", "T3"),
+        ("table_04_accf_commercial", "building_type", "commercial", "T4"),
+    ):
+        table = load_published(name)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "sector": sector,
+                    "customer_type": table[key],
+                    "asset": table["asset"],
+                    "accf_frac": [float(v) / 100.0 for v in table["documented"]],
+                    "report_ref": ref,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

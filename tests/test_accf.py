@@ -208,3 +208,17 @@ def test_example_tables_have_expected_shape(study: accf.AccfInputs):
     schedule = accf.loan_schedule(0.06, 5)
     assert schedule["principal"].sum() == pytest.approx(1.0)
     assert set(accf.depreciation_schedules(20)["method"]) == {"Straight line (Eq. 117)", "MACRS, half-year convention"}
+
+
+def test_grid_accf_lookup(study: accf.AccfInputs):
+    assert accf.grid_accf(study, "Distribution utility", "Rural", "Controls and software") == pytest.approx(0.1059, abs=5e-5)
+    with pytest.raises(KeyError, match="no Table 2 row"):
+        accf.grid_accf(study, "Distribution utility", "Exurban", "Distribution infrastructure")
+
+
+def test_customer_accfs_are_the_printed_tables_as_fractions():
+    table = accf.customer_accfs()
+    assert len(table) == 18 + 44
+    single_family = table[(table["customer_type"] == "Single-Family") & (table["asset"] == "Smart thermostat marginal")]
+    assert float(single_family["accf_frac"].iloc[0]) == pytest.approx(0.0823)  # Table 3
+    assert set(table["report_ref"]) == {"T3", "T4"}
