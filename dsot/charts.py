@@ -69,3 +69,89 @@ def schedule_chart(schedules: pd.DataFrame, title: str) -> alt.Chart:
         )
         .properties(width=460, height=240)
     )
+
+
+AREA_ORDER = ["fully developed", "greenfield", "undeveloped"]
+AREA_COLORS = ["#8c564b", "#2ca02c", "#e7cba9"]
+
+
+def service_territory_chart(shares: pd.DataFrame, title: str) -> alt.FacetChart:
+    """Figure 7 drawn from the model: each DSO's territory as a developed core, a greenfield ring and undeveloped land.
+
+    Ring radii are the square roots of the cumulative land shares (so areas are to scale);
+    ``shares`` is :func:`dsot.dso_capital.service_area_shares`.
+    """
+    rows = []
+    for dso_type, group in shares.groupby("dso_type", sort=False):
+        cumulative = 0.0
+        for area in AREA_ORDER:
+            share = float(group.loc[group["area"] == area, "land_share_frac"].iloc[0])
+            peak = float(group.loc[group["area"] == area, "peak_share_frac"].iloc[0])
+            rows.append(
+                {
+                    "dso_type": dso_type,
+                    "area": area,
+                    "inner": cumulative**0.5,
+                    "outer": (cumulative + share) ** 0.5,
+                    "land share (%)": round(100 * share, 2),
+                    "peak share (%)": round(100 * peak, 2),
+                }
+            )
+            cumulative += share
+    frame = pd.DataFrame(rows)
+    return (
+        alt.Chart(frame)
+        .mark_arc(theta=0, theta2=6.2832)
+        .encode(
+            radius=alt.Radius("outer:Q", scale=alt.Scale(type="linear", domain=[0, 1], range=[0, 90]), title=None),
+            radius2="inner:Q",
+            color=alt.Color(
+                "area:N", sort=AREA_ORDER, scale=alt.Scale(domain=AREA_ORDER, range=AREA_COLORS), title="Service area"
+            ),
+            tooltip=["dso_type:N", "area:N", "land share (%):Q", "peak share (%):Q"],
+        )
+        .properties(width=190, height=190)
+        .facet(column=alt.Column("dso_type:N", title=None, sort=["rural", "suburban", "urban"]), title=title)
+    )
+
+
+def lifecycle_chart(lifecycle: pd.DataFrame, title: str, transactive: bool) -> alt.LayerChart:
+    """Figures 10-13: peak demand and capacity over a substation lifecycle, per unit of design capacity."""
+    series = {"bau_peak_pu": "BAU (counterfactual) peak", "capacity_pu": "Capacity"}
+    if transactive:
+        series["net_peak_pu"] = "Net peak (transactive)"
+    long = lifecycle.melt(id_vars=["year"], value_vars=list(series), var_name="series", value_name="pu")
+    long["series"] = long["series"].map(series)
+    base = alt.Chart(long).encode(
+        x=alt.X("year:Q", title="Years since construction or last upgrade"),
+        y=alt.Y("pu:Q", title="Per unit of design capacity"),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+    )
+    peaks = base.transform_filter(alt.datum.series != "Capacity").mark_line(strokeWidth=2)
+    capacity = base.transform_filter(alt.datum.series == "Capacity").mark_line(interpolate="step-after", strokeDash=[6, 3])
+    return alt.layer(peaks, capacity, title=title).properties(width=460, height=240)
+
+
+def fleet_savings_chart(savings: pd.DataFrame, title: str) -> alt.Chart:
+    """Annualized substation fleet cost savings versus fractional peak reduction, by DSO type."""
+    shown = savings.assign(
+        reduction_pct=100 * savings["reduction_frac"],
+        savings_musd=savings["savings_kusd_per_yr"] / 1000.0,
+        savings_pct=100 * savings["savings_frac"],
+    )
+    return (
+        alt.Chart(shown, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("reduction_pct:Q", title="Peak reduction (% of BAU peak)"),
+            y=alt.Y("savings_pct:Q", title="Fleet cost saving (% of BAU)"),
+            color=alt.Color("dso_type:N", title="DSO type", sort=["rural", "suburban", "urban"]),
+            tooltip=[
+                "dso_type:N",
+                alt.Tooltip("reduction_pct:Q", format=".1f"),
+                alt.Tooltip("savings_musd:Q", format=".2f", title="$M/yr"),
+                alt.Tooltip("savings_pct:Q", format=".2f"),
+            ],
+        )
+        .properties(width=460, height=260)
+    )

@@ -34,8 +34,27 @@ PARAMETER_SETS: tuple[ParameterSet, ...] = get_args(ParameterSet)
 UNITS: dict[str, float | None] = {
     "pct": 0.01,  # stored as printed, in percent; loaded as a fraction
     "frac": 1.0,
+    "ratio": 1.0,
     "yr": 1.0,
     "bool": 1.0,
+    "count": 1.0,
+    "id": 1.0,
+    "kW": 1.0,
+    "MW": 1.0,
+    "MVA": 1.0,
+    "MVA/yr": 1.0,
+    "pct/yr": 0.01,
+    "count/yr": 1.0,
+    "MW/mi2": 1.0,
+    "kV": 1.0,
+    "acre": 1.0,
+    "acre/mi2": 1.0,
+    "USD": 1.0,
+    "kUSD": 1.0,
+    "USD/acre": 1.0,
+    "USD/kVA": 1.0,
+    "USD/1000 customers": 1.0,
+    "USD/substation": 1.0,
     "-": None,  # text value (a named convention)
 }
 """Unit vocabulary: unit -> factor to the loaded value (``None`` for text values)."""

@@ -38,8 +38,8 @@ def parameter_table(frame: pd.DataFrame, dims: list[str], table_id: str, title: 
     wide = shown.pivot(index=dims, columns="parameter", values="shown").reindex(columns=list(units.index))
     order = shown.drop_duplicates(dims)[dims]
     wide = wide.loc[pd.MultiIndex.from_frame(order) if len(dims) > 1 else order[dims[0]]].reset_index().fillna("")
-    suffix = {"pct": " (%)", "yr": " (yr)", "frac": "", "bool": "", "-": ""}
-    labels = {p: p.replace("_", " ").capitalize() + suffix[u] for p, u in units.items()}
+    plain = {"pct": " (%)", "frac": "", "bool": "", "-": "", "ratio": "", "id": "", "count": ""}
+    labels = {p: p.replace("_", " ").capitalize() + plain.get(u, f" ({u})") for p, u in units.items()}
     labels.update({d: d.replace("_", " ").capitalize() for d in dims})
     sources = "; ".join(dict.fromkeys(f"{s} [{r}]" for s, r in zip(frame["source"], frame["report_ref"], strict=True)))
     return (
@@ -149,3 +149,34 @@ def audit_rows_table(rows: pd.DataFrame, table_id: str, title: str | None) -> GT
             "explanation": "Explanation",
         }
     )
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A data frame as a Markdown pipe table (cells may hold $math$), for tables of formulas."""
+    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def table38_markdown(values: pd.DataFrame, formulas: dict[tuple[str, str], tuple[str, str, str, str]], decimals: int = 3) -> str:
+    """Table 38 as a Markdown table: each cell the closed form, its equation number and its value."""
+    fleets = ("brownfield_bau", "brownfield_transactive", "greenfield_bau", "greenfield_transactive")
+    rows = []
+    for rec in values.itertuples(index=False):
+        cells = []
+        for i, fleet in enumerate(fleets):
+            formula = formulas[(rec.characteristic, rec.statistic)][i]
+            eq = getattr(rec, f"{fleet}_equation")
+            cells.append(f"${formula}$ {'(' + eq + ') ' if eq else ''}= {getattr(rec, fleet):.{decimals}f}")
+        rows.append(
+            {
+                "Fleet characteristic": rec.characteristic,
+                "": rec.statistic,
+                "Brownfield, BAU": cells[0],
+                "Brownfield, transactive": cells[1],
+                "Greenfield, BAU": cells[2],
+                "Greenfield, transactive": cells[3],
+            }
+        )
+    return markdown_table(pd.DataFrame(rows))

@@ -69,12 +69,44 @@ def test_every_row_is_well_formed(study: pd.DataFrame, printed: pd.DataFrame):
 
 def test_printed_reading_differences_are_explained(printed: pd.DataFrame):
     differs = printed[printed["status"] == "differs"]
-    assert len(differs) == 53  # 38 of Table 31 and all 15 of Table 2
-    assert (differs["cause"] == "printed-reading").all()
-    assert differs["explanation"].str.contains("study reading gives").all()
+    accf = differs[differs["ref"].isin(["T2", "T31"])]
+    assert len(accf) == 53  # 38 of Table 31 and all 15 of Table 2
+    assert (accf["cause"] == "printed-reading").all()
+    assert accf["explanation"].str.contains("study reading gives").all()
+    assert (differs["cause"] != "").all()
 
 
 def test_rows_needing_the_study_reading_are_flagged(study: pd.DataFrame, printed: pd.DataFrame):
-    flagged = study[study["cause"] == "study-reading"].set_index(["ref", "row", "column"]).index
-    differing = printed[printed["status"] == "differs"].set_index(["ref", "row", "column"]).index
-    assert set(flagged) == set(differing)
+    key = ["ref", "row", "column"]
+    flagged = set(study[(study["cause"] == "study-reading") & (study["status"] == "reproduced")].set_index(key).index)
+    differing = set(printed[printed["status"] == "differs"].set_index(key).index)
+    open_in_study = set(study[study["status"] != "reproduced"].set_index(key).index)
+    assert flagged <= differing
+    assert differing - flagged <= open_in_study
+
+
+SECTION_3_2 = STUDY[STUDY["ref"].isin(["T6", "T7", "T8", "T9", "T10", "T11", "T12", "T13", "T37"])]
+
+
+@pytest.mark.equation(150, 159, 184, 189, 190, 191, 199, 200, 201)
+@pytest.mark.parametrize(
+    "row",
+    list(SECTION_3_2[SECTION_3_2["column"].str.contains("Capacity factor|Total capacity|Substations \\(-\\)")].itertuples()),
+    ids=_ids(SECTION_3_2[SECTION_3_2["column"].str.contains("Capacity factor|Total capacity|Substations \\(-\\)")]),
+)
+def test_table9_capacity_factors_capacities_and_counts_are_reproduced(row):
+    assert row.status == "reproduced", row.explanation
+
+
+def test_section_3_2_rows_are_reproduced_or_explained(study: pd.DataFrame):
+    rows = study[study["ref"].isin(["T6", "T7", "T8", "T9", "T10", "T11", "T12", "T13", "T37"])]
+    open_rows = rows[rows["status"] != "reproduced"]
+    # Only the documented findings remain open: greenfield construction (and totals), Table 7 rounding,
+    # Table 11's unrounded substation count and Table 13's unrounded customer shares.
+    assert set(open_rows["cause"]) == {"unexplained", "rounding"}
+    unexplained = open_rows[open_rows["cause"] == "unexplained"]
+    assert set(unexplained["row"].str.split(" / ").str[1]) == {"greenfield", "total"}
+    assert set(unexplained["column"]) == {"Annual construction (MVA/yr)", "Annual construction (%/yr)", "Substations (1/yr)"}
+    assert (rows[rows["ref"].isin(["T6", "T8", "T10", "T12", "T37"])]["status"] == "reproduced").all()
+    t13 = rows[rows["ref"] == "T13"]
+    assert (t13[t13["column"] == "Modelled network ($K)"]["status"] == "reproduced").all()

@@ -20,13 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
 import pandas as pd
 
 from dsot.io import atomic_write_csv
-from dsot.params import ParameterSet
+from dsot.params import ParameterSet, data_version
 
 Status = Literal["reproduced", "differs", "not-computable"]
 STATUSES: tuple[Status, ...] = get_args(Status)
@@ -39,12 +40,17 @@ Cause = Literal[
     "inconsistent-tables",
     "typo",
     "rounding",
+    "input",
+    "unexplained",
 ]
 CAUSES: tuple[Cause, ...] = get_args(Cause)
 """Why a row needed explaining: ``study-reading`` (reproduced only with the study's
 reading of an equation), ``printed-reading`` (the printed equations give another value),
 ``missing-input`` (an input is not published), ``inconsistent-tables`` (published tables
-contradict each other), ``typo`` and ``rounding``."""
+contradict each other), ``typo``, ``rounding`` (an input or total is printed rounded),
+``input`` (the printed number is a model input, checked to be the value the code uses)
+and ``unexplained`` (no documented reading reproduces it; the explanation gives the
+investigation)."""
 
 AUDIT_COLUMNS = ("ref", "row", "column", "documented", "reproduced", "precision", "status", "cause", "explanation")
 
@@ -75,7 +81,7 @@ def matches_printed(value: float, documented: Decimal, precision: int) -> bool:
     False
     """
     half_unit = Decimal(5) * Decimal(10) ** -(precision + 1)
-    return abs(Decimal(repr(value)) - documented) <= half_unit
+    return abs(Decimal(repr(float(value))) - documented) <= half_unit
 
 
 def format_reproduced(value: float | None, precision: int) -> str:
@@ -114,13 +120,37 @@ Producer = Callable[[ParameterSet], Iterable[AuditRow]]
 
 
 def _producers() -> list[Producer]:
-    from dsot.audit import appendix_a
+    from dsot.audit import appendix_a, section_3_2
 
-    return [appendix_a.table2, appendix_a.table3, appendix_a.table4, appendix_a.table30, appendix_a.table31]
+    return [
+        appendix_a.table2,
+        appendix_a.table3,
+        appendix_a.table4,
+        section_3_2.table6,
+        section_3_2.table7,
+        section_3_2.table8,
+        section_3_2.table9,
+        section_3_2.table10,
+        section_3_2.table11_12,
+        section_3_2.table13,
+        appendix_a.table30,
+        appendix_a.table31,
+        section_3_2.table37,
+        section_3_2.scalars,
+    ]
 
 
 def audit(parameter_set: ParameterSet = "study") -> pd.DataFrame:
-    """All audit rows for one parameter set, in report order of their producers."""
+    """All audit rows for one parameter set, in report order of their producers.
+
+    Cached on the data directory's fingerprint (:func:`dsot.params.data_version`), so an
+    edited CSV is always recomputed; callers get their own copy.
+    """
+    return _audit(parameter_set, data_version()).copy()
+
+
+@cache
+def _audit(parameter_set: ParameterSet, _version: tuple[str, tuple[tuple[str, int, int], ...]]) -> pd.DataFrame:
     rows = [asdict(r) for producer in _producers() for r in producer(parameter_set)]
     frame = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
     bad_status = frame[~frame["status"].isin(STATUSES)]
@@ -136,15 +166,15 @@ def write_audit(path: str | Path, parameter_set: ParameterSet = "study") -> pd.D
     return frame
 
 
-def comparison(ref: str) -> pd.DataFrame:
-    """Printed values of one table beside both readings: the study's and the printed one.
+def comparison(*refs: str) -> pd.DataFrame:
+    """Printed values of report items beside both readings: the study's and the printed one.
 
     Columns: row, column, documented, study, printed, status (of the study reading),
     cause, explanation.
     """
     study, printed = audit("study"), audit("printed")
-    mine = study[study["ref"] == ref].reset_index(drop=True)
-    theirs = printed[printed["ref"] == ref].reset_index(drop=True)
+    mine = study[study["ref"].isin(refs)].reset_index(drop=True)
+    theirs = printed[printed["ref"].isin(refs)].reset_index(drop=True)
     return pd.DataFrame(
         {
             "row": mine["row"],
