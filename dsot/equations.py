@@ -143,7 +143,7 @@ def _note(rec: pd.Series, functions: list[str]) -> str:
         parts.append("identity")
     elif rec["kind"] == "restatement":
         parts.append(f"restates Eq. {rec['restates']}")
-    if not functions:
+    if not functions and rec["kind"] == "defining":
         parts.append(f"planned in issue #{rec['issue']}")
     return "; ".join(parts)
 
