@@ -743,3 +743,24 @@ def capital_expenses(
             continue
         rows.append((system.system, "7", accf_mod.levelized_capital_cost(accf_dcs, system.capital_kusd)))
     return pd.DataFrame(rows, columns=["line", "equation", "cost_kusd_per_yr"])
+
+
+def meter_cost_bounds(costs_usd: dict[str, float], shares_frac: dict[str, float], half_width_frac: float) -> tuple[float, float]:
+    """Range of the weighted meter cost when each class share may be off by ``half_width_frac`` (rounding).
+
+    The weighted cost is linear in the shares, so its extremes lie at the corners of the
+    box of shares.
+
+    >>> meter_cost_bounds({"residential": 100.0, "commercial": 200.0}, {"residential": 0.5, "commercial": 0.5}, 0.1)
+    (120.0, 180.0)
+    """
+    from itertools import product
+
+    classes = list(shares_frac)
+    values = [
+        weighted_meter_cost(
+            costs_usd, {c: shares_frac[c] + sign * half_width_frac for c, sign in zip(classes, signs, strict=True)}
+        )
+        for signs in product((-1.0, 1.0), repeat=len(classes))
+    ]
+    return min(values), max(values)

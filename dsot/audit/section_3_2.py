@@ -115,9 +115,9 @@ T9_COLUMNS = {
 
 GREENFIELD_FINDING = (
     "Not reproduced by any documented reading: Eq. (206), with the territory's density in Eq. (205), gives about half of "
-    "the printed greenfield construction (the printed value is 1.98, 1.95 and 1.88 times it for rural, suburban and urban "
-    "DSOs, a ratio that falls as brownfield growth rises, so no constant factor or single alternative period explains it); "
-    "the original implementation's greenfield build is also about half of the table's (study-implementation-facts.md)"
+    "the printed greenfield construction, and the ratio differs between DSO types and falls as brownfield growth rises, "
+    "so no constant factor or single alternative period explains it; the original implementation's greenfield build is "
+    "also about half of the table's (study-implementation-facts.md)"
 )
 
 
@@ -126,10 +126,11 @@ def _t9_explanation(quantity: str, area: str, inputs: dc.CapitalInputs) -> str:
     if quantity == "substations" and inputs.substation_count_rule == "dso_type_average":
         return f"Eq. (3): capacity with the year's construction / Table 7 capacity of the DSO type; {reading}"
     if quantity == "substations":
+        sizes = inputs.substation_peak_mw[inputs.substation_peak_mw["sizing"] == "table9"].set_index("service_area")["value"]
+        per_area = ", ".join(f"{sizes[a]:g} MW ({a})" for a in sizes.index)
         return (
-            "existing capacity x power factor / substation peak of the area: 2, 20 and 20 MW for undeveloped, greenfield "
-            "and fully developed areas (older parameter set of the original implementation); Eq. (3) as printed divides "
-            f"the whole fleet by the Table 7 capacity instead; {reading}"
+            f"existing capacity x power factor / substation peak of the area: {per_area}, the older parameter set of the "
+            f"original implementation; Eq. (3) as printed divides the whole fleet by the Table 7 capacity instead; {reading}"
         )
     if quantity in ("construction", "construction_pct", "substations_per_yr") and area in ("greenfield", "total"):
         return f"{GREENFIELD_FINDING}; {reading}"
@@ -170,7 +171,8 @@ def table9(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             cause_if_reproduced="" if ok_other else ("study-reading" if parameter_set == "study" else "printed-reading"),
             cause_if_differs=cause_if_differs,
             explanation=f"{_t9_explanation(rec.quantity, rec.area, inputs)}; "
-            f"{other_set} reading gives {other:.{rec.precision + 3}f}",
+            f"{other_set} reading gives {other:.{rec.precision + 3}f}"
+            + (f"; printed / computed = {float(rec.documented) / value:.2f}" if greenfield and value else ""),
         )
 
 
@@ -195,24 +197,34 @@ def table11_12(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     customers, substations = dc.dso_example(inputs)
     costs = dc.it_costs(inputs, "urban", customers, substations).set_index("system")["capital_kusd"]
     systems = {s.name: s for s in inputs.it_systems if s.dso_type in ("all", "urban")}
-    for rec in load_published("table_11_12_it_costs").itertuples():
-        s = systems[rec.system]
+    published = load_published("table_11_12_it_costs")
+    intervals = {
+        rec.system: dc.substations_consistent_with(
+            float(rec.documented),
+            s.constant_usd,
+            s.per_1000_customers_usd,
+            s.per_root_usd,
+            s.per_substation_usd,
+            customers,
+            inputs.it_root_degree,
+        )
+        for rec in published.itertuples()
+        if (s := systems[rec.system]).per_substation_usd
+    }
+    common = (max(lo for lo, _ in intervals.values()), min(hi for _, hi in intervals.values()))
+    summary = (
+        f"the {len(intervals)} lines that depend on the count need overlapping counts {common[0]:,.2f}-{common[1]:,.2f}"
+        if common[0] <= common[1]
+        else f"the {len(intervals)} lines that depend on the count need counts that do not overlap, so no single count "
+        "reproduces them all"
+    )
+    for rec in published.itertuples():
         explanation = f"Eq. (7) with {customers:,.0f} customers and the stated {substations:,.0f} substations"
-        if s.per_substation_usd:
-            low, high = dc.substations_consistent_with(
-                float(rec.documented),
-                s.constant_usd,
-                s.per_1000_customers_usd,
-                s.per_root_usd,
-                s.per_substation_usd,
-                customers,
-                inputs.it_root_degree,
-            )
+        if rec.system in intervals:
+            low, high = intervals[rec.system]
             explanation += (
-                f"; the printed value needs {low:,.2f}-{high:,.2f} substations. The distribution management, outage and "
-                "billing lines agree on 1,442.40-1,442.42 and the retail-market line needs 1,442.46-1,442.51, so the report "
-                "used an unrounded count it does not publish (its fleet model gives 1,572 in Table 9 and 346.6 for Table 21) "
-                "and no single count reproduces all four lines"
+                f"; the printed value needs {low:,.2f}-{high:,.2f} substations and {summary}: the report used an "
+                "unrounded count it does not publish"
             )
         yield compared(
             rec.ref,
@@ -232,16 +244,21 @@ def table13(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     t13 = dc.table13(inputs).set_index("utility")
     shares = dc.dso_class_shares(inputs)
     per_meter = dc.weighted_meter_cost(inputs.meter_costs_usd, shares)
+    low, high = dc.meter_cost_bounds(inputs.meter_costs_usd, shares, half_width_frac=0.0005)
+    network = next(s for s in inputs.it_systems if s.name == "AMI/Customer network" and s.dso_type == "urban")
+    published = load_published("table_13_ami_costs").set_index(["utility", "quantity"])["documented"]
     for rec in load_published("table_13_ami_costs").itertuples():
+        implied = float(published[(rec.utility, "meters_kusd")]) * 1000.0 / float(t13.at[rec.utility, "meters"])
         value = float(t13.at[rec.utility, rec.quantity])
         if rec.quantity == "network_kusd":
-            explanation = "meters x the urban AMI network coefficient of Table 12 ($119.894 per customer)"
+            per_customer = network.per_1000_customers_usd / 1000
+            explanation = f"meters x the urban AMI network coefficient of Table 12 (${per_customer:g} per customer)"
         else:
             explanation = (
                 f"meters x ${per_meter:.3f} per meter, Table 10 weighted by DSO #1's customer classes "
                 f"({', '.join(f'{100 * v:.1f}%' for v in shares.values())}, published to 0.1 pp). The table implies "
-                "$220.106 per meter ($340 total less the $119.894 network), inside the $219.75-221.95 that the rounding "
-                "of those shares allows; the unrounded shares are not published"
+                f"${implied:.3f} per meter, {'inside' if low <= implied <= high else 'outside'} the ${low:.2f}-{high:.2f} "
+                "that the rounding of those shares allows; the unrounded shares are not published"
             )
         label = {
             "meters_kusd": "Modelled meters ($K)",
@@ -310,7 +327,8 @@ def _scalar_row(rec: pd.Series, inputs: dc.CapitalInputs) -> AuditRow:
             documented,
             rec.precision,
             value,
-            explanation="$450/kVA for the whole distribution infrastructure less $250/kVA for substations",
+            explanation=f"${s['distribution_cost_average']:g}/kVA for the whole distribution infrastructure less "
+            f"${s['substation_cost_average']:g}/kVA for substations",
         )
     if rec.quantity == "ami_model_error":
         value = 100 * float(dc.table13(inputs)["error_frac"].abs().max())
