@@ -4,7 +4,7 @@ Importing the package imports every computational module, so that the equation
 registry (:mod:`dsot.registry`) is complete.
 """
 
-from dsot import accf, dso_capital, finance, growth, substations
+from dsot import accf, dso_capital, finance, growth, labor, substations
 
-__all__ = ["accf", "dso_capital", "finance", "growth", "substations"]
+__all__ = ["accf", "dso_capital", "finance", "growth", "labor", "substations"]
 __version__ = "0.1.0"

@@ -155,3 +155,25 @@ def fleet_savings_chart(savings: pd.DataFrame, title: str) -> alt.Chart:
         )
         .properties(width=460, height=260)
     )
+
+
+def predicted_vs_actual_chart(actual: pd.Series, predicted: pd.Series, title: str) -> alt.LayerChart:
+    """Figure 14: predicted against actual employee ratios, with the line of equality."""
+    frame = pd.DataFrame({"utility": actual.index, "actual": actual.to_numpy(), "predicted": predicted.to_numpy()})
+    top = float(max(frame["actual"].max(), frame["predicted"].max())) * 1.1
+    scale = alt.Scale(domain=[0, top])
+    points = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=60)
+        .encode(
+            x=alt.X("actual:Q", title="Actual employees per 1000 customers", scale=scale),
+            y=alt.Y("predicted:Q", title="Predicted employees per 1000 customers", scale=scale),
+            tooltip=["utility:N", alt.Tooltip("actual:Q", format=".2f"), alt.Tooltip("predicted:Q", format=".2f")],
+        )
+    )
+    line = (
+        alt.Chart(pd.DataFrame({"x": [0.0, top], "y": [0.0, top]}))
+        .mark_line(strokeDash=[4, 4], color="gray")
+        .encode(x="x:Q", y="y:Q")
+    )
+    return alt.layer(line, points, title=title).properties(width=320, height=320)

@@ -72,7 +72,11 @@ def test_equation_decorator_rejects_unknown_numbers():
 def test_index_covers_every_equation(index):
     assert list(index.index) == list(range(1, 245))
     table = catalog()
-    later = [n for n in range(1, 245) if table.at[n, "issue"] not in IMPLEMENTED_ISSUES and table.at[n, "kind"] == "defining"]
+    later = [
+        n
+        for n in range(1, 245)
+        if table.at[n, "issue"] not in IMPLEMENTED_ISSUES and table.at[n, "kind"] == "defining" and not index.at[n, "function"]
+    ]
     assert index.loc[later, "note"].str.contains("planned in issue").all()
     assert not index.loc[implemented(), "note"].str.contains("planned").any()
 

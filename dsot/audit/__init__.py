@@ -120,7 +120,7 @@ Producer = Callable[[ParameterSet], Iterable[AuditRow]]
 
 
 def _producers() -> list[Producer]:
-    from dsot.audit import appendix_a, section_3_2
+    from dsot.audit import appendices_c_d, appendix_a, section_3_2
 
     return [
         appendix_a.table2,
@@ -136,6 +136,9 @@ def _producers() -> list[Producer]:
         appendix_a.table30,
         appendix_a.table31,
         section_3_2.table37,
+        appendices_c_d.table39,
+        appendices_c_d.table40,
+        appendices_c_d.table41,
         section_3_2.scalars,
     ]
 
