@@ -17,6 +17,7 @@ Producers (one module per report section or appendix, in this package) return li
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -114,6 +115,24 @@ def compared(
         cause=cause_if_reproduced if ok else cause_if_differs,
         explanation=explanation,
     )
+
+
+def other_reading(parameter_set: ParameterSet) -> ParameterSet:
+    """The other parameter set: ``printed`` for ``study`` and the reverse."""
+    return "printed" if parameter_set == "study" else "study"
+
+
+def reading_cause(parameter_set: ParameterSet, other_value: float | None, documented: Decimal, precision: int) -> Cause:
+    """Cause of a reproduced row: empty if the other reading reproduces it too, else this reading's name.
+
+    >>> reading_cause("study", 9.8, Decimal("9.72"), 2)
+    'study-reading'
+    >>> reading_cause("study", 9.7204, Decimal("9.72"), 2)
+    ''
+    """
+    if other_value is not None and not math.isnan(other_value) and matches_printed(other_value, documented, precision):
+        return ""
+    return "study-reading" if parameter_set == "study" else "printed-reading"
 
 
 Producer = Callable[[ParameterSet], Iterable[AuditRow]]

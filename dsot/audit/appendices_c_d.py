@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from dsot import labor
-from dsot.audit import AuditRow, compared, matches_printed
-from dsot.params import PARAMETER_SETS, ParameterSet, load_parameters, load_published, parameter_value
+from dsot.audit import AuditRow, compared, other_reading, reading_cause
+from dsot.params import ParameterSet, load_parameters, load_published, parameter_value
 
 T39_COLUMNS = {
     "fte": ("fte", "FTE"),
@@ -18,10 +18,6 @@ T39_COLUMNS = {
     "salary_ratio_to_base": ("salary_ratio_to_base", "Salary escalation ratio to level 1"),
     "cost_ratio_cum": ("cost_ratio_cum", "Cost ratio to level 1, cum."),
 }
-
-
-def _other(parameter_set: ParameterSet) -> ParameterSet:
-    return next(s for s in PARAMETER_SETS if s != parameter_set)
 
 
 def _team(parameter_set: ParameterSet) -> dict[str, dict[str, float]]:
@@ -39,17 +35,16 @@ def _team(parameter_set: ParameterSet) -> dict[str, dict[str, float]]:
 
 def table39(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 39: the calibration team of 24,000 base-level employees (Eqs. 221-226)."""
-    ours, theirs = _team(parameter_set), _team(_other(parameter_set))
+    ours, theirs = _team(parameter_set), _team(other_reading(parameter_set))
     rules = labor.load_team_rules(parameter_set)
     for rec in load_published("table_39_teams").itertuples():
         column, label = T39_COLUMNS[rec.quantity]
         value = ours.get(rec.level, {}).get(column, np.nan)
         other = theirs.get(rec.level, {}).get(column, np.nan)
-        ok_other = not np.isnan(other) and matches_printed(other, rec.documented, rec.precision)
         rounding = "up at each layer" if rules.rounding == "ceiling" else "not at all (Eq. 221 as printed)"
+        gives = "no such level" if np.isnan(other) else f"{other:.{rec.precision + 3}f}"
         explanation = (
-            f"Eqs. (221)-(226) with head counts rounded {rounding}; "
-            f"{_other(parameter_set)} reading gives {'no such level' if np.isnan(other) else f'{other:.{rec.precision + 3}f}'}"
+            f"Eqs. (221)-(226) with head counts rounded {rounding}; {other_reading(parameter_set)} reading gives {gives}"
         )
         if np.isnan(value):
             yield AuditRow(
@@ -71,7 +66,7 @@ def table39(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.documented,
             rec.precision,
             value,
-            cause_if_reproduced="" if ok_other else "study-reading",
+            cause_if_reproduced=reading_cause(parameter_set, other, rec.documented, rec.precision),
             cause_if_differs="printed-reading",
             explanation=explanation,
         )
@@ -101,7 +96,7 @@ def table40(parameter_set: ParameterSet) -> Iterator[AuditRow]:
 
 def table41(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 41: the employee-ratio regression (Eq. 227) refitted by ordinary least squares."""
-    fit, other = labor.employee_regression(parameter_set), labor.employee_regression(_other(parameter_set))
+    fit, other = labor.employee_regression(parameter_set), labor.employee_regression(other_reading(parameter_set))
 
     def value(result: labor.RegressionResult, variable: str, quantity: str) -> float:
         if quantity == "r_squared":
@@ -120,7 +115,6 @@ def table41(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     )
     for rec in load_published("table_41_employee_regression").itertuples():
         ours, theirs = value(fit, rec.variable, rec.quantity), value(other, rec.variable, rec.quantity)
-        ok_other = matches_printed(theirs, rec.documented, rec.precision)
         yield compared(
             "T41",
             rec.variable,
@@ -128,9 +122,9 @@ def table41(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.documented,
             rec.precision,
             ours,
-            cause_if_reproduced="" if ok_other else ("study-reading" if parameter_set == "study" else "printed-reading"),
+            cause_if_reproduced=reading_cause(parameter_set, theirs, rec.documented, rec.precision),
             cause_if_differs="rounding",
-            explanation=f"ordinary least squares of Eq. (227) on Table 40, fitted to {source}; {_other(parameter_set)} reading "
-            f"gives {theirs:.{rec.precision + 3}f}. A last-digit difference means the study fitted ratios rounded differently "
-            "from those printed; the coefficients agree to the printed precision",
+            explanation=f"ordinary least squares of Eq. (227) on Table 40, fitted to {source}; "
+            f"{other_reading(parameter_set)} reading gives {theirs:.{rec.precision + 3}f}. A last-digit difference means "
+            "the study fitted ratios rounded differently from those printed; the coefficients agree to the printed precision",
         )

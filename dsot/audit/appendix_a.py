@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from dsot import accf
-from dsot.audit import AuditRow, compared, matches_printed
-from dsot.params import PARAMETER_SETS, ParameterSet, data_version, load_published
+from dsot.audit import AuditRow, compared, other_reading, reading_cause
+from dsot.params import ParameterSet, data_version, load_published
 
 Version = tuple[str, tuple[tuple[str, int, int], ...]]
 
@@ -43,10 +43,6 @@ def _table2(parameter_set: ParameterSet) -> pd.DataFrame:
     return _table2_cached(parameter_set, data_version())
 
 
-def _other(parameter_set: ParameterSet) -> ParameterSet:
-    return next(s for s in PARAMETER_SETS if s != parameter_set)
-
-
 def _reading(parameter_set: ParameterSet) -> str:
     c = _inputs(parameter_set).conventions
     return (
@@ -61,13 +57,12 @@ def _status_pair(
     value: float, other: float, documented: Decimal, precision: int, parameter_set: ParameterSet, what: str
 ) -> dict[str, Any]:
     """Cause and explanation when the two readings are compared."""
-    ok_other = matches_printed(other, documented, precision)
     explanation = (
         f"{what}; {_reading(parameter_set)} gives {value:.{precision + 3}f}, "
-        f"{_other(parameter_set)} reading gives {other:.{precision + 3}f}"
+        f"{other_reading(parameter_set)} reading gives {other:.{precision + 3}f}"
     )
     return {
-        "cause_if_reproduced": "" if ok_other else "study-reading",
+        "cause_if_reproduced": reading_cause(parameter_set, other, documented, precision),
         "cause_if_differs": "printed-reading",
         "explanation": explanation,
     }
@@ -80,7 +75,7 @@ def table31(parameter_set: ParameterSet) -> Iterator[AuditRow]:
         key = (rec.nominal_owner, rec.investor, rec.instrument, int(rec.asset_life_yr))
         col = column_of[rec.sales_tax]
         value = 100 * float(_table31(parameter_set).at[key, col])
-        other = 100 * float(_table31(_other(parameter_set)).at[key, col])
+        other = 100 * float(_table31(other_reading(parameter_set)).at[key, col])
         rates = _table31(parameter_set).loc[key]
         what = (
             f"Appendix A procedure with k_e = {100 * rates['cost_of_equity']:.2f}%, k = {100 * rates['investor_rate']:.3f}%, "
@@ -99,7 +94,7 @@ def table31(parameter_set: ParameterSet) -> Iterator[AuditRow]:
 
 def table2(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 2: ownership-weighted grid ACCFs (Table 36 weights) and income-tax rates."""
-    ours, theirs = _table2(parameter_set), _table2(_other(parameter_set))
+    ours, theirs = _table2(parameter_set), _table2(other_reading(parameter_set))
     for rec in load_published("table_02_accf_grid").itertuples():
         mask = (ours["asset_owner"] == rec.asset_owner) & (ours["utility_type"] == rec.utility_type)
         if rec.quantity == "accf":

@@ -9,7 +9,7 @@ from functools import cache
 import pandas as pd
 
 from dsot import dso_capital as dc
-from dsot.audit import AuditRow, Cause, compared, format_reproduced, matches_printed
+from dsot.audit import AuditRow, Cause, compared, format_reproduced, matches_printed, other_reading, reading_cause
 from dsot.params import ParameterSet, data_version, load_published
 from dsot.substations import table37_densities
 from dsot.vocab import DSO_TYPES
@@ -149,7 +149,7 @@ def _t9_values(parameter_set: ParameterSet) -> pd.DataFrame:
 def table9(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 9: the example BAU substation fleets, each row compared under both readings."""
     inputs = _inputs(parameter_set)
-    other_set: ParameterSet = "printed" if parameter_set == "study" else "study"
+    other_set = other_reading(parameter_set)
     ours, theirs = _t9_values(parameter_set), _t9_values(other_set)
     for rec in load_published("table_09_substation_fleets").itertuples():
         col, scale, label = T9_COLUMNS[rec.quantity]
@@ -168,7 +168,7 @@ def table9(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.documented,
             rec.precision,
             value,
-            cause_if_reproduced="" if ok_other else ("study-reading" if parameter_set == "study" else "printed-reading"),
+            cause_if_reproduced=reading_cause(parameter_set, other, rec.documented, rec.precision),
             cause_if_differs=cause_if_differs,
             explanation=f"{_t9_explanation(rec.quantity, rec.area, inputs)}; "
             f"{other_set} reading gives {other:.{rec.precision + 3}f}"
