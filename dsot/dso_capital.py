@@ -377,16 +377,21 @@ def _wide(frame: pd.DataFrame, index: list[str]) -> pd.DataFrame:
     return frame.pivot_table(index=index, columns="parameter", values="value", aggfunc="first")
 
 
-def density_ratio(densities: pd.DataFrame) -> float:
-    """Undeveloped over fully developed peak demand density from Table 37's homes and acres (0.625%)."""
+def peak_densities(densities: pd.DataFrame) -> dict[str, float]:
+    """Table 37's absolute peak demand densities by development stage, in MW/mi2."""
     wide = _wide(densities[densities["development_stage"] != "all"], ["development_stage"])
     scalars = densities[densities["development_stage"] == "all"].set_index("parameter")["value"]
-    dens = {
-        stage: table37_densities(
+    return {
+        str(stage): table37_densities(
             row["homes_per_area"], row["area_per_homes"], scalars["peak_per_home"], scalars["acres_per_square_mile"]
         )
         for stage, row in wide.iterrows()
     }
+
+
+def density_ratio(densities: pd.DataFrame) -> float:
+    """Undeveloped over fully developed peak demand density from Table 37's homes and acres (0.625%)."""
+    dens = peak_densities(densities)
     return float(dens["undeveloped"] / dens["fully developed"])
 
 

@@ -390,7 +390,7 @@ def greenfield_local_growth_rate(density_ratio_frac: float, greenfield_period_yr
     return growth_rate_to_reach(density_ratio_frac, 1.0, greenfield_period_yr)
 
 
-@equation(171, section="B.2.5")
+@equation(171, 179, section="B.2.5")
 def greenfield_capacity_factor_at_reclassification(
     marginal_capacity_brownfield_frac: float, reduction_frac: float = 0.0
 ) -> float:
@@ -417,7 +417,7 @@ def greenfield_capacity_factor_at_reclassification(
     return (1.0 - marginal_capacity_brownfield_frac) / (1.0 - reduction_frac)
 
 
-@equation(175, section="B.2.5")
+@equation(175, 182, section="B.2.5")
 def greenfield_capacity_factor_at_construction(
     marginal_capacity_brownfield_frac: float, density_ratio_frac: float, reduction_frac: float = 0.0
 ) -> float:
@@ -488,55 +488,6 @@ def transactive_greenfield_capacity(peak_at_first_upgrade_mva: float, reduction_
     90.0
     """
     return transactive_peak(peak_at_first_upgrade_mva, reduction_frac)
-
-
-@equation(179, section="B.2.6")
-def transactive_greenfield_cf_at_reclassification(marginal_capacity_brownfield_frac: float, reduction_frac: float) -> float:
-    r"""Capacity factor of a transactive greenfield substation at reclassification.
-
-    Eq. (179): $$\hat{Peaka}_s(Y_{green}) = \frac{1 - MCap_b}{1 - Rtrx_s}$$
-
-    Parameters
-    ----------
-    marginal_capacity_brownfield_frac : :math:`MCap_b`. [frac]
-    reduction_frac : :math:`Rtrx_s`. [frac]
-
-    Returns
-    -------
-    Capacity factor [frac]
-
-    Examples
-    --------
-    >>> transactive_greenfield_cf_at_reclassification(0.25, 0.25)
-    1.0
-    """
-    return greenfield_capacity_factor_at_reclassification(marginal_capacity_brownfield_frac, reduction_frac)
-
-
-@equation(182, section="B.2.6")
-def transactive_greenfield_cf_at_construction(
-    marginal_capacity_brownfield_frac: float, density_ratio_frac: float, reduction_frac: float
-) -> float:
-    r"""Capacity factor of a transactive greenfield substation when built.
-
-    Eq. (182): $$\hat{Peaka}_s(0) = \frac{(1 - MCap_b)\,\rho_u}{(1 - Rtrx_s)\,\rho_f}$$
-
-    Parameters
-    ----------
-    marginal_capacity_brownfield_frac : :math:`MCap_b`. [frac]
-    density_ratio_frac : :math:`\rho_u/\rho_f`. [frac]
-    reduction_frac : :math:`Rtrx_s`. [frac]
-
-    Returns
-    -------
-    Capacity factor [frac]
-
-    Examples
-    --------
-    >>> round(transactive_greenfield_cf_at_construction(0.25, 0.01, 0.25), 6)
-    0.01
-    """
-    return greenfield_capacity_factor_at_construction(marginal_capacity_brownfield_frac, density_ratio_frac, reduction_frac)
 
 
 # --- B.3 Service territory -------------------------------------------------------------------
@@ -1263,7 +1214,7 @@ def table38(p: FleetParameters, reduction_frac: float) -> pd.DataFrame:
             (1.0 - mcap, "159"),
             (1.0 - mcap, "159"),
             (greenfield_capacity_factor_at_construction(mcap, ratio), "175"),
-            (transactive_greenfield_cf_at_construction(mcap, ratio, r), "182"),
+            (greenfield_capacity_factor_at_construction(mcap, ratio, r), "182"),
         ),
         (
             "Capacity factors (-)",
@@ -1271,7 +1222,7 @@ def table38(p: FleetParameters, reduction_frac: float) -> pd.DataFrame:
             (1.0, ""),
             (capacity_factor_at_deferred_upgrade(r), "166"),
             (greenfield_capacity_factor_at_reclassification(mcap), "171"),
-            (transactive_greenfield_cf_at_reclassification(mcap, r), "179"),
+            (greenfield_capacity_factor_at_reclassification(mcap, r), "179"),
         ),
         (
             "Capacity factors (-)",

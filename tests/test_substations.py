@@ -71,9 +71,9 @@ def test_greenfield_design():
 def test_transactive_greenfield_design():
     assert sb.transactive_greenfield_capacity(100.0, 0.1) == pytest.approx(90.0)  # Eq. 177
     assert sb.capacity_factor_at_deferred_upgrade(0.1) == pytest.approx(1 / 0.9)  # Eq. 178
-    assert sb.transactive_greenfield_cf_at_reclassification(0.25, 0.25) == pytest.approx(1.0)  # Eq. 179
+    assert sb.greenfield_capacity_factor_at_reclassification(0.25, 0.25) == pytest.approx(1.0)  # Eq. 179
     # Eqs. 180-182: the construction factor scales by 1 / (1 - R).
-    assert sb.transactive_greenfield_cf_at_construction(MCAP_URBAN, 0.00625, 0.1) == pytest.approx(
+    assert sb.greenfield_capacity_factor_at_construction(MCAP_URBAN, 0.00625, 0.1) == pytest.approx(
         sb.greenfield_capacity_factor_at_construction(MCAP_URBAN, 0.00625) / 0.9
     )
 

@@ -11,7 +11,6 @@ import pandas as pd
 from dsot import dso_capital as dc
 from dsot.audit import AuditRow, Cause, compared, format_reproduced, matches_printed, other_reading, reading_cause
 from dsot.params import ParameterSet, data_version, load_published
-from dsot.substations import table37_densities
 from dsot.vocab import DSO_TYPES
 
 Version = tuple[str, tuple[tuple[str, int, int], ...]]
@@ -272,18 +271,10 @@ def table13(parameter_set: ParameterSet) -> Iterator[AuditRow]:
 
 def table37(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 37: peak demand densities of undeveloped and fully developed areas."""
-    inputs = _inputs(parameter_set)
-    densities = inputs.densities
-    wide = densities[densities["development_stage"] != "all"].pivot_table(
-        index="development_stage", columns="parameter", values="value"
-    )
+    densities = _inputs(parameter_set).densities
+    absolute = dc.peak_densities(densities)
     scalars = densities[densities["development_stage"] == "all"].set_index("parameter")["value"]
-    absolute = {
-        stage: table37_densities(
-            r["homes_per_area"], r["area_per_homes"], scalars["peak_per_home"], scalars["acres_per_square_mile"]
-        )
-        for stage, r in wide.iterrows()
-    }
+    how = f"homes / acres x {scalars['peak_per_home']:g} kW per home x {scalars['acres_per_square_mile']:g} acres per square mile"
     for rec in load_published("table_37_densities").itertuples():
         if rec.quantity == "absolute":
             value, label = absolute[rec.development_stage], "Peak demand density, absolute (MW/mi2)"
@@ -296,7 +287,7 @@ def table37(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.documented,
             rec.precision,
             value,
-            explanation="homes / acres x 3 kW per home x 640 acres per square mile",
+            explanation=how,
         )
 
 
