@@ -1046,6 +1046,29 @@ def grid_accf(inputs: AccfInputs, asset_owner: str, utility_type: str, asset_typ
     return float(hit["accf_frac"].iloc[0])
 
 
+def printed_grid_accf(asset_owner: str, utility_type: str, asset_type: str, data: Path | None = None) -> float:
+    """The ACCF of one grid asset class as Table 2 prints it, a documented input (fraction).
+
+    The original implementation typed Table 2 in rather than computing it, so the DSO
+    cash-flow statements of the report (Table 21) rest on these rounded values.
+
+    >>> round(printed_grid_accf("Distribution utility", "Urban", "Controls and software"), 6)
+    0.1136
+    """
+    from dsot.params import load_published
+
+    table = load_published("table_02_accf_grid", data)
+    hit = table[
+        (table["asset_owner"] == asset_owner)
+        & (table["utility_type"] == utility_type)
+        & (table["asset_type"] == asset_type)
+        & (table["quantity"] == "accf")
+    ]
+    if len(hit) != 1:
+        raise KeyError(f"no Table 2 row for {asset_owner!r} / {utility_type!r} / {asset_type!r}")
+    return float(hit["documented"].iloc[0] / 100)
+
+
 def customer_accfs() -> pd.DataFrame:
     """Customer ACCFs as documented inputs: Tables 3 and 4 as printed (used by Section 5).
 

@@ -370,7 +370,21 @@ class CapitalInputs:
     ami: pd.DataFrame
     brownfield_build: str
     substation_count_rule: str
-    accf: accf_mod.AccfInputs
+    accf_inputs: accf_mod.AccfInputs
+    calibration: str = "table9"
+    greenfield_build_peak: str = "case_peak"
+    grid_accf_source: str = "table2"
+
+    def accf(self, dso_type: DSOType, asset_type: str) -> float:
+        """A distribution utility's ACCF (fraction): Table 2 as printed, or recomputed from Appendix A."""
+        utility = dso_type.capitalize()
+        if self.grid_accf_source == "appendix_a":
+            return accf_mod.grid_accf(self.accf_inputs, "Distribution utility", utility, asset_type)
+        return accf_mod.printed_grid_accf("Distribution utility", utility, asset_type)
+
+    def fleet_of(self, dso_type: DSOType, peak_mw: float, reduction_frac: float = 0.0) -> pd.DataFrame:
+        """The substation fleet (Appendix B) of a DSO under these inputs' conventions."""
+        return substation_fleet(self.fleet[dso_type], peak_mw, reduction_frac, self.brownfield_build, self.greenfield_build_peak)
 
 
 def _wide(frame: pd.DataFrame, index: list[str]) -> pd.DataFrame:
@@ -437,9 +451,26 @@ def _it_systems(frame: pd.DataFrame) -> list[ITSystem]:
     return systems
 
 
-def load_capital_inputs(parameter_set: ParameterSet = "study", data: Path | None = None) -> CapitalInputs:
-    """Load the inputs of Section 3.2 and Appendix B for one parameter set."""
-    conventions = load_parameters("substation_conventions", parameter_set, data)
+CALIBRATIONS = ("table9", "table21")
+"""Runs of the study behind different tables (the ``calibration`` column of the data files).
+
+``table9``: the older parameter set behind Section 3.2's tables (Table 9 in particular);
+``table21``: the run behind the DSO cash-flow statements (Table 21).  The ``printed``
+parameter set has one value for both.
+"""
+
+
+def _calibrated(frame: pd.DataFrame, calibration: str) -> pd.DataFrame:
+    return frame[frame["calibration"].isin([calibration, "all"])]
+
+
+def load_capital_inputs(
+    parameter_set: ParameterSet = "study", data: Path | None = None, calibration: str = "table9"
+) -> CapitalInputs:
+    """Load the inputs of Section 3.2 and Appendix B for one parameter set and calibration (:data:`CALIBRATIONS`)."""
+    if calibration not in CALIBRATIONS:
+        raise ParameterError(f"unknown calibration {calibration!r}; use one of {', '.join(CALIBRATIONS)}")
+    conventions = _calibrated(load_parameters("substation_conventions", parameter_set, data), calibration)
     prototypes = load_parameters("substation_prototypes", parameter_set, data)
     densities = load_parameters("service_area_densities", parameter_set, data)
     meters = load_parameters("meters", parameter_set, data)
@@ -448,7 +479,7 @@ def load_capital_inputs(parameter_set: ParameterSet = "study", data: Path | None
         + parameter_value(meters, "meter_installation", customer_class=c)
         for c in CUSTOMER_CLASSES
     }
-    it = load_parameters("it_systems", parameter_set, data)
+    it = _calibrated(load_parameters("it_systems", parameter_set, data), calibration)
     scalars = load_parameters("dso_capital", parameter_set, data)
     return CapitalInputs(
         parameter_set=parameter_set,
@@ -456,12 +487,14 @@ def load_capital_inputs(parameter_set: ParameterSet = "study", data: Path | None
             load_parameters("substation_growth", parameter_set, data),
             prototypes,
             parameter_text(conventions, "density_ratio_source"),
-            density_ratio(densities),
+            density_ratio(densities)
+            if parameter_text(conventions, "density_ratio_source") != "original_implementation"
+            else parameter_value(conventions, "density_ratio_original"),
         ),
         prototypes=prototypes,
         designs=load_parameters("substation_designs", parameter_set, data),
         densities=densities,
-        substation_peak_mw=load_parameters("substation_counts", parameter_set, data),
+        substation_peak_mw=_calibrated(load_parameters("substation_counts", parameter_set, data), calibration),
         scalars=dict(zip(scalars["parameter"], scalars["value"].astype(float), strict=True)),
         meter_costs_usd=costs,
         it_systems=_it_systems(it),
@@ -470,7 +503,10 @@ def load_capital_inputs(parameter_set: ParameterSet = "study", data: Path | None
         ami=load_parameters("ami_validation", parameter_set, data),
         brownfield_build=parameter_text(conventions, "brownfield_build_divisor"),
         substation_count_rule=parameter_text(conventions, "substation_count_rule"),
-        accf=accf_mod.load_accf_inputs(parameter_set, data),
+        accf_inputs=accf_mod.load_accf_inputs(parameter_set, data),
+        calibration=calibration,
+        greenfield_build_peak=parameter_text(conventions, "greenfield_build_peak"),
+        grid_accf_source=parameter_text(conventions, "grid_accf_source"),
     )
 
 
@@ -532,45 +568,47 @@ def example_peak(inputs: CapitalInputs, dso_type: DSOType) -> float:
     return parameter_value(inputs.examples, "peak_demand", dso=name)
 
 
-def _counts(inputs: CapitalInputs, fleet: pd.DataFrame, dso_type: DSOType, sizing: str) -> tuple[pd.Series, pd.Series]:
+def _counts(inputs: CapitalInputs, fleet: pd.DataFrame, dso_type: DSOType) -> tuple[pd.Series, pd.Series]:
     """Substations and new substations per year by area, under the parameter set's counting rule."""
     areas = fleet.index[:-1]
     if inputs.substation_count_rule == "dso_type_average":
         average = float(table7(inputs).set_index(["dso_type", "design"]).at[(dso_type, "new"), "capacity_mva"])
         existing = fleet["capacity_mva"].loc[areas] / average
         return existing, fleet["build_mva_per_yr"].loc[areas] / average
-    sizes = (
-        inputs.substation_peak_mw[inputs.substation_peak_mw["sizing"] == sizing].set_index("service_area")["value"].astype(float)
-    )
+    sizes = inputs.substation_peak_mw.set_index("service_area")["value"].astype(float)
     if sizes.empty:
-        raise ParameterError(f"data/parameters/substation_counts.csv: no substation sizes for sizing {sizing!r}")
+        raise ParameterError(f"data/parameters/substation_counts.csv: no substation sizes for calibration {inputs.calibration!r}")
     power_factor = inputs.fleet[dso_type].power_factor_frac
     existing = substation_count_by_area(fleet["capacity_mva"].loc[areas], power_factor, sizes)
     new = (fleet["build_mva_per_yr"].loc[areas] * power_factor / sizes.reindex(areas)).where(areas == "greenfield", 0.0)
     return existing, new
 
 
-def table9(inputs: CapitalInputs, sizing: str = "table9") -> pd.DataFrame:
+def table9(inputs: CapitalInputs) -> pd.DataFrame:
     """Table 9: BAU substation fleets of the example DSOs by service area, with substation counts.
 
     Counts follow the parameter set: Eq. (3) as printed (capacity, with the year's
     construction, over the Table 7 capacity of the DSO type), or the study's per-area
-    substation peaks, where ``sizing`` picks ``table9`` (2/20/20 MW) or ``table21`` (8/40/90 MW).
+    substation peaks of the inputs' calibration: ``table9`` (2/20/20 MW) or ``table21`` (8/40/90 MW).
     """
     frames = []
     for dso_type in DSO_TYPES:
-        fleet = fleet_with_counts(inputs, dso_type, example_peak(inputs, dso_type), sizing)
+        fleet = fleet_with_counts(inputs, dso_type, example_peak(inputs, dso_type))
         frames.append(fleet.reset_index().assign(dso_type=dso_type, peak_mw_dso=example_peak(inputs, dso_type)))
     return pd.concat(frames, ignore_index=True)
 
 
 def fleet_cost(inputs: CapitalInputs, dso_type: DSOType, peak_mw: float, reduction_frac: float = 0.0) -> float:
-    """Levelized annual cost of a DSO's substation fleet (Eq. 1) for a peak reduction, in $K/yr."""
-    fleet = substation_fleet(inputs.fleet[dso_type], peak_mw, reduction_frac, inputs.brownfield_build)
-    costs = table7(inputs).set_index(["dso_type", "design"])["cost_usd_per_kva"]
+    """Levelized annual cost of a DSO's substation fleet (Eq. 1) for a peak reduction, in $K/yr.
+
+    :math:`C_{new}` and :math:`C_{up}` are Table 7's costs per kVA in whole dollars, as the
+    table prints them and as the run behind Table 21 used them (urban: 186 and 109 $/kVA).
+    """
+    fleet = inputs.fleet_of(dso_type, peak_mw, reduction_frac)
+    costs = table7(inputs).set_index(["dso_type", "design"])["cost_usd_per_kva"].round(0)
     new, up = float(costs[(dso_type, "new")]), float(costs[(dso_type, "upgrade")])
     existing = existing_capacity_cost(inputs.scalars["new_substation_share"], new, up)
-    accf_di = accf_mod.grid_accf(inputs.accf, "Distribution utility", dso_type.capitalize(), "Distribution infrastructure")
+    accf_di = inputs.accf(dso_type, "Distribution infrastructure")
     return substation_fleet_cost(
         float(fleet.at["total", "capacity_mva"]),
         existing,
@@ -676,7 +714,7 @@ def service_area_shares(inputs: CapitalInputs) -> pd.DataFrame:
     """Land and peak-demand shares of each service area for the example DSOs (Figure 7)."""
     frames = []
     for dso_type in DSO_TYPES:
-        fleet = substation_fleet(inputs.fleet[dso_type], example_peak(inputs, dso_type), 0.0, inputs.brownfield_build).iloc[:-1]
+        fleet = inputs.fleet_of(dso_type, example_peak(inputs, dso_type)).iloc[:-1]
         frames.append(
             pd.DataFrame(
                 {
@@ -690,13 +728,11 @@ def service_area_shares(inputs: CapitalInputs) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def fleet_with_counts(
-    inputs: CapitalInputs, dso_type: DSOType, peak_mw: float, sizing: str, reduction_frac: float = 0.0
-) -> pd.DataFrame:
+def fleet_with_counts(inputs: CapitalInputs, dso_type: DSOType, peak_mw: float, reduction_frac: float = 0.0) -> pd.DataFrame:
     """A DSO's fleet by service area (Appendix B) with its substation counts (Eq. 3 or the study's rule)."""
-    fleet = substation_fleet(inputs.fleet[dso_type], peak_mw, reduction_frac, inputs.brownfield_build)
+    fleet = inputs.fleet_of(dso_type, peak_mw, reduction_frac)
     areas = fleet.index[:-1]
-    existing, new = _counts(inputs, fleet, dso_type, sizing)
+    existing, new = _counts(inputs, fleet, dso_type)
     fleet.loc[areas, "substations"] = existing + (new if inputs.substation_count_rule == "dso_type_average" else 0.0)
     fleet.loc[areas, "substations_per_yr"] = new
     fleet.loc["total", ["substations", "substations_per_yr"]] = fleet.loc[areas, ["substations", "substations_per_yr"]].sum()
@@ -721,9 +757,8 @@ def capital_expenses(
     ``transactive``).  Columns: line, equation, cost_kusd_per_yr.
     """
     p = inputs.fleet[dso_type]
-    utility = dso_type.capitalize()
-    accf_di = accf_mod.grid_accf(inputs.accf, "Distribution utility", utility, "Distribution infrastructure")
-    accf_dcs = accf_mod.grid_accf(inputs.accf, "Distribution utility", utility, "Controls and software")
+    accf_di = inputs.accf(dso_type, "Distribution infrastructure")
+    accf_dcs = inputs.accf(dso_type, "Controls and software")
     meters = meter_count(
         customers, p.greenfield_growth_frac, inputs.scalars["meter_new_share_brownfield"], p.brownfield_growth_frac
     )

@@ -1011,7 +1011,11 @@ class FleetParameters:
 
 
 def substation_fleet(
-    p: FleetParameters, peak_mw: float, reduction_frac: float = 0.0, brownfield_build: str = "upgrade_capacity_factor"
+    p: FleetParameters,
+    peak_mw: float,
+    reduction_frac: float = 0.0,
+    brownfield_build: str = "upgrade_capacity_factor",
+    greenfield_build_peak: str = "case_peak",
 ) -> pd.DataFrame:
     """The DSO's substation fleet by service area: shares, peaks, capacity factors, capacities, construction.
 
@@ -1019,7 +1023,9 @@ def substation_fleet(
     transactive cases) and fractional peak reduction ``reduction_frac`` (0 for BAU).
     ``brownfield_build`` selects the annual upgrade capacity: ``fleet_capacity_factor``
     (Eqs. 202-203 as printed) or ``upgrade_capacity_factor`` (the reading that reproduces
-    Table 9, :func:`brownfield_upgrade_capacity_growth`).
+    Table 9, :func:`brownfield_upgrade_capacity_growth`).  ``greenfield_build_peak``:
+    ``case_peak`` sizes new greenfield capacity for the reduced peak (Eq. 206 as printed);
+    ``bau_peak`` keeps it at its BAU value, as the run behind Table 21 did.
 
     Returns
     -------
@@ -1050,7 +1056,10 @@ def substation_fleet(
     else:
         raise ValueError(f"unknown brownfield_build {brownfield_build!r}")
     growth_g = greenfield_peak_growth(p.brownfield_growth_frac, p.greenfield_period_yr, p.density_ratio_frac, a_g, peak_mw, rho)
-    builds = [upgrades[0], greenfield_capacity_growth(growth_g, reduction_frac, mcap, p.power_factor_frac), upgrades[1]]
+    if greenfield_build_peak not in ("case_peak", "bau_peak"):
+        raise ValueError(f"unknown greenfield_build_peak {greenfield_build_peak!r}")
+    new_reduction = reduction_frac if greenfield_build_peak == "case_peak" else 0.0
+    builds = [upgrades[0], greenfield_capacity_growth(growth_g, new_reduction, mcap, p.power_factor_frac), upgrades[1]]
     frame = pd.DataFrame(
         {
             "area_share_frac": shares,

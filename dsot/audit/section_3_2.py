@@ -125,7 +125,7 @@ def _t9_explanation(quantity: str, area: str, inputs: dc.CapitalInputs) -> str:
     if quantity == "substations" and inputs.substation_count_rule == "dso_type_average":
         return f"Eq. (3): capacity with the year's construction / Table 7 capacity of the DSO type; {reading}"
     if quantity == "substations":
-        sizes = inputs.substation_peak_mw[inputs.substation_peak_mw["sizing"] == "table9"].set_index("service_area")["value"]
+        sizes = inputs.substation_peak_mw.set_index("service_area")["value"]
         per_area = ", ".join(f"{sizes[a]:g} MW ({a})" for a in sizes.index)
         return (
             f"existing capacity x power factor / substation peak of the area: {per_area}, the older parameter set of the "
@@ -142,7 +142,7 @@ def _t9_explanation(quantity: str, area: str, inputs: dc.CapitalInputs) -> str:
 
 
 def _t9_values(parameter_set: ParameterSet) -> pd.DataFrame:
-    return dc.table9(_inputs(parameter_set), "table9").set_index(["dso_type", "area"])
+    return dc.table9(_inputs(parameter_set)).set_index(["dso_type", "area"])
 
 
 def table9(parameter_set: ParameterSet) -> Iterator[AuditRow]:
@@ -243,11 +243,8 @@ def table13(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     t13 = dc.table13(inputs).set_index("utility")
     shares = dc.dso_class_shares(inputs)
     per_meter = dc.weighted_meter_cost(inputs.meter_costs_usd, shares)
-    low, high = dc.meter_cost_bounds(inputs.meter_costs_usd, shares, half_width_frac=0.0005)
     network = next(s for s in inputs.it_systems if s.name == "AMI/Customer network" and s.dso_type == "urban")
-    published = load_published("table_13_ami_costs").set_index(["utility", "quantity"])["documented"]
     for rec in load_published("table_13_ami_costs").itertuples():
-        implied = float(published[(rec.utility, "meters_kusd")]) * 1000.0 / float(t13.at[rec.utility, "meters"])
         value = float(t13.at[rec.utility, rec.quantity])
         if rec.quantity == "network_kusd":
             per_customer = network.per_1000_customers_usd / 1000
@@ -255,9 +252,8 @@ def table13(parameter_set: ParameterSet) -> Iterator[AuditRow]:
         else:
             explanation = (
                 f"meters x ${per_meter:.3f} per meter, Table 10 weighted by DSO #1's customer classes "
-                f"({', '.join(f'{100 * v:.1f}%' for v in shares.values())}, published to 0.1 pp). The table implies "
-                f"${implied:.3f} per meter, {'inside' if low <= implied <= high else 'outside'} the ${low:.2f}-{high:.2f} "
-                "that the rounding of those shares allows; the unrounded shares are not published"
+                f"({', '.join(f'{100 * v:.2f}%' for v in shares.values())}, the study's metadata; "
+                "the facts file's three-decimal shares give 0.3% more)"
             )
         label = {
             "meters_kusd": "Modelled meters ($K)",
