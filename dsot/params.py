@@ -51,10 +51,22 @@ UNITS: dict[str, float | None] = {
     "acre/mi2": 1.0,
     "USD": 1.0,
     "kUSD": 1.0,
+    "kUSD/yr": 1.0,
     "USD/acre": 1.0,
     "USD/kVA": 1.0,
     "USD/1000 customers": 1.0,
     "USD/substation": 1.0,
+    "USD/customer": 1.0,
+    "USD/MWh": 1.0,
+    "USD/kWh": 1.0,
+    "USD/kW": 1.0,
+    "USD/kW-yr": 1.0,
+    "USD/hr": 1.0,
+    "USD/sqft-yr": 1.0,
+    "hr/yr": 1.0,
+    "sqft": 1.0,
+    "MWh": 1.0,
+    "TWh": 1.0,
     "-": None,  # text value (a named convention)
 }
 """Unit vocabulary: unit -> factor to the loaded value (``None`` for text values)."""
@@ -184,6 +196,16 @@ def _number(path: Path, row: int, column: str, text: str) -> float:
     return value
 
 
+def _text_value(path: Path, row: int, rec: pd.Series, spec: ParameterSpec) -> str:
+    """A text value: one of the declared ``allowed`` values, or any non-empty text if none are declared."""
+    if not spec.allowed:  # free text, such as a label
+        if not rec["value"].strip():
+            raise ParameterError(f"{_where(path, row, 'value')}: empty")
+    elif rec["value"] not in spec.allowed:
+        raise ParameterError(f"{_where(path, row, 'value')}: {rec['value']!r} is not one of {', '.join(spec.allowed)}")
+    return str(rec["value"])
+
+
 def _check_row(path: Path, row: int, rec: pd.Series, specs: dict[str, ParameterSpec]) -> float | str:
     name = rec["parameter"]
     spec = specs.get(name)
@@ -200,9 +222,7 @@ def _check_row(path: Path, row: int, rec: pd.Series, specs: dict[str, ParameterS
             "such as T28, EQ83, SA.2 or p27 (several joined by ';')"
         )
     if spec.unit == "-":
-        if rec["value"] not in spec.allowed:
-            raise ParameterError(f"{_where(path, row, 'value')}: {rec['value']!r} is not one of {', '.join(spec.allowed)}")
-        return str(rec["value"])
+        return _text_value(path, row, rec, spec)
     value = _number(path, row, "value", rec["value"])
     if spec.unit == "bool" and value not in (0.0, 1.0):
         raise ParameterError(f"{_where(path, row, 'value')}: {rec['value']!r} is not 0 or 1")
@@ -307,3 +327,21 @@ def load_published(name: str, data: Path | None = None) -> pd.DataFrame:
             )
         documented.append(number)
     return frame.assign(documented=documented, precision=frame["precision"].astype(int)).reset_index(drop=True)
+
+
+def parameter_sets(name: str, data: Path | None = None) -> pd.DataFrame:
+    """A parameter file with its ``printed`` and ``study`` values side by side, as written in the file.
+
+    Columns: parameter, the file's dimension columns, printed, study, unit, source, report_ref.
+    """
+    frames = []
+    for parameter_set in PARAMETER_SETS:
+        frame = load_parameters(name, parameter_set, data)
+        raw = read_csv_strict((data or data_dir()) / "parameters" / f"{name}.csv", PARAMETER_COLUMNS)
+        frame = frame.assign(value=raw.loc[frame["row"], "value"].to_numpy(), parameter_set=parameter_set)
+        frames.append(frame)
+    both = pd.concat(frames, ignore_index=True)
+    dims = [c for c in both.columns if c not in (*PARAMETER_COLUMNS, "row", "parameter_set")]
+    wide = both.pivot_table(index=["parameter", *dims], columns="parameter_set", values="value", aggfunc="first", sort=False)
+    meta = both.drop_duplicates(["parameter", *dims]).set_index(["parameter", *dims])[["unit", "source", "report_ref"]]
+    return wide.join(meta).reset_index()[["parameter", *dims, *PARAMETER_SETS, "unit", "source", "report_ref"]]
