@@ -4,7 +4,8 @@ Importing the package imports every computational module, so that the equation
 registry (:mod:`dsot.registry`) is complete.
 """
 
-from dsot import accf, dso_capital, finance, growth, labor, substations
+from dsot import accf, dso_capital, finance, growth, labor, substations, wholesale
+from dsot.cfs import dso as cfs_dso
 
-__all__ = ["accf", "dso_capital", "finance", "growth", "labor", "substations"]
+__all__ = ["accf", "cfs_dso", "dso_capital", "finance", "growth", "labor", "substations", "wholesale"]
 __version__ = "0.1.0"

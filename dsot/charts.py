@@ -177,3 +177,18 @@ def predicted_vs_actual_chart(actual: pd.Series, predicted: pd.Series, title: st
         .encode(x="x:Q", y="y:Q")
     )
     return alt.layer(line, points, title=title).properties(width=320, height=320)
+
+
+def relative_expenses_chart(shares_pct: pd.Series, labels: pd.Series, title: str) -> alt.Chart:
+    """Figure 9: each BAU expense line as a share of all of a DSO's expenses (%)."""
+    frame = pd.DataFrame({"line": labels.reindex(shares_pct.index).to_numpy(), "share_pct": shares_pct.to_numpy()})
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("share_pct:Q", title="Share of annual expenses (%)"),
+            y=alt.Y("line:N", title=None, sort=None),
+            tooltip=["line:N", alt.Tooltip("share_pct:Q", format=".1f")],
+        )
+        .properties(width=420, height=300)
+    )

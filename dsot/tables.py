@@ -180,3 +180,13 @@ def table38_markdown(values: pd.DataFrame, formulas: dict[tuple[str, str], tuple
             }
         )
     return markdown_table(pd.DataFrame(rows))
+
+
+def cfs_table(frame: pd.DataFrame, table_id: str, title: str | None, labels: dict[str, str]) -> GT:
+    """A cash-flow statement with its lines indented by level of detail; numbers in $K/yr."""
+    shown = frame.assign(
+        label=[("\u2003" * (int(level) - 1)) + str(label) for level, label in zip(frame["level"], frame["label"], strict=True)]
+    )
+    columns = [c for c in labels if c != "label"]
+    gt = _gt(shown[["label", *columns]], table_id, title).cols_label(cases=labels)
+    return gt.fmt_number(columns=columns, decimals=0).sub_missing(columns=columns, missing_text="–")

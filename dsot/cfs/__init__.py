@@ -1,0 +1,1 @@
+"""Cash-flow statements (CFS) of the report's stakeholders, following its line-item hierarchy."""
