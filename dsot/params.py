@@ -335,9 +335,9 @@ def parameter_sets(name: str, data: Path | None = None) -> pd.DataFrame:
     Columns: parameter, the file's dimension columns, printed, study, unit, source, report_ref.
     """
     frames = []
+    raw = read_csv_strict((data or data_dir()) / "parameters" / f"{name}.csv", PARAMETER_COLUMNS)
     for parameter_set in PARAMETER_SETS:
         frame = load_parameters(name, parameter_set, data)
-        raw = read_csv_strict((data or data_dir()) / "parameters" / f"{name}.csv", PARAMETER_COLUMNS)
         frame = frame.assign(value=raw.loc[frame["row"], "value"].to_numpy(), parameter_set=parameter_set)
         frames.append(frame)
     both = pd.concat(frames, ignore_index=True)

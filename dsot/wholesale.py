@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar, get_args
+from typing import TypeVar, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -33,20 +33,17 @@ import pandas as pd
 
 from dsot.params import ParameterError, ParameterSet, load_parameters, parameter_text, parameter_value
 from dsot.registry import equation
-
-TimeBlock = Literal["weekday-daytime", "weekday-evening", "weekend-daytime", "nighttime"]
-TIME_BLOCKS: tuple[TimeBlock, ...] = get_args(TimeBlock)
-"""Time blocks of Table 14; ``nighttime`` is whatever the other three leave."""
-
-ContractBlock = Literal["weekday-daytime", "evening-and-weekend-daytime", "nighttime"]
-CONTRACT_BLOCKS: tuple[ContractBlock, ...] = get_args(ContractBlock)
-"""Bilateral contract blocks of Table 15."""
-
-BilateralPriceReading = Literal["consumption_weighted", "simple_mean"]
-BilateralQuantityBasis = Literal["delivered_load", "day_ahead_cleared"]
-RealTimeReading = Literal["five_minute", "hourly_mean_drop_dec31"]
-SensitivityPlacement = Literal["whole_product", "reduction_only"]
-TransmissionPeakCredit = Literal["none", "peak_reduction_capital"]
+from dsot.vocab import (
+    CONTRACT_BLOCKS,
+    TIME_BLOCKS,
+    BilateralPriceReading,
+    BilateralQuantityBasis,
+    ContractBlock,
+    RealTimeReading,
+    SensitivityPlacement,
+    TimeBlock,
+    TransmissionPeakCredit,
+)
 
 WEEKEND_BLOCKS: tuple[TimeBlock, ...] = ("weekend-daytime",)
 """Table 14 blocks that apply on Saturdays and Sundays; the others apply Monday to Friday."""

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dsot import labor
 from dsot import wholesale as ws
-from dsot.audit import AuditRow, Cause, compared, format_reproduced, other_reading, reading_cause
+from dsot.audit import AuditRow, Cause, compared, format_reproduced, matches_printed, other_reading, reading_cause
 from dsot.cfs import dso as cfs
 from dsot.params import ParameterSet, load_parameters, load_published
 
@@ -332,12 +332,5 @@ def prose(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec["ref"], rec["quantity"], "value", rec["documented"], int(rec["precision"]), value,
             cause_if_reproduced=reading_cause(parameter_set, other, rec["documented"], int(rec["precision"])),
             cause_if_differs=cause,  # type: ignore[arg-type]
-            explanation=basis if matches(value, rec) else f"{basis}; {why}",
+            explanation=basis if matches_printed(value, rec["documented"], int(rec["precision"])) else f"{basis}; {why}",
         )  # fmt: skip
-
-
-def matches(value: float, rec: pd.Series) -> bool:
-    """Whether a value rounds to a printed one."""
-    from dsot.audit import matches_printed
-
-    return matches_printed(value, rec["documented"], int(rec["precision"]))

@@ -132,28 +132,20 @@ def _capital_leaves(inputs: CFSInputs, case: DSOCase, bau: DSOCase) -> tuple[dic
     fleet = dc.fleet_with_counts(cap, case.dso_type, bau.peak_mw, reduction)
     substations = float(fleet.at["total", "substations"])
     lines = dc.capital_expenses(
-        cap, case.dso_type, bau.peak_mw, case.customers, substations, dc.dso_class_shares(cap), reduction, False
+        cap, case.dso_type, bau.peak_mw, case.customers, substations, dc.dso_class_shares(cap), reduction, case.transactive
     ).set_index("line")["cost_kusd_per_yr"]
-    out = {
-        "substations": float(lines["Substations"]),
-        "feeders": float(lines["Feeders and circuits"]),
-        "meters": float(lines["Meters"]),
-    }
-    accf = cap.accf(case.dso_type, "Controls and software")
-    for system in dc.it_costs(cap, case.dso_type, case.customers, substations, case.transactive).itertuples():
-        if system.transactive_line_item and not case.transactive:
-            out[IT_LINES[str(system.system)]] = 0.0
+    out = {line: 0.0 for line in (*IT_LINES.values(), "ami_network", "der_network")}  # absent items cost nothing
+    out.update({"substations": lines["Substations"], "feeders": lines["Feeders and circuits"], "meters": lines["Meters"]})
+    for system in cap.it_systems:
+        if system.name not in lines.index or system.dso_type not in ("all", case.dso_type):
             continue
-        cost = accf * float(system.capital_kusd)
-        if system.system == "AMI/Customer network":
-            base = accf * float(
-                dc.it_costs(cap, case.dso_type, case.customers, substations, False)
-                .set_index("system")
-                .at[system.system, "capital_kusd"]
-            )
-            out["ami_network"], out["der_network"] = base, cost - base
+        cost = float(lines[system.name])
+        if system.name == "AMI/Customer network":  # Table 21 shows the transactive adder as the DER network
+            adder = system.transactive_adder_frac if case.transactive else 0.0
+            out["ami_network"] = cost / (1.0 + adder)
+            out["der_network"] = cost - out["ami_network"]
         else:
-            out[IT_LINES[str(system.system)]] = cost
+            out[IT_LINES[system.name]] = cost
     return out, substations
 
 
@@ -209,8 +201,8 @@ def expense_leaves(inputs: CFSInputs, case: DSOCase, bau: DSOCase | None = None)
     }
 
 
-OPTIONAL_LINES = ("legal_leader_again", "human_resources_leader_again", "retail_market_hardware")
-"""Leaf lines only the study set fills (its double-counted leaders and retail-market hardware); zero otherwise."""
+OPTIONAL_LINES = ("legal_leader_again", "human_resources_leader_again")
+"""Leaf lines only the study set fills (its double-counted leaders); zero otherwise."""
 
 
 def _rollup(lines: pd.DataFrame, leaves: dict[str, float]) -> pd.Series:
@@ -248,12 +240,12 @@ def dso_cfs(inputs: CFSInputs, case: DSOCase, bau: DSOCase | None = None, data: 
     expenses = lines[lines["line"].isin(expense_subtree(lines))]
     values = _rollup(expenses, leaves)
     requirement = float(values[list(EXPENSES)].sum())
-    revenue = {"revenues": requirement, "retail_sales": requirement, "balance": 0.0}
+    revenue = {"revenues": requirement, "retail_sales": requirement}
     if not case.transactive:
         revenue.update({"fixed_price_sales": requirement, "transactive_sales": 0.0})
         revenue.update({line: 0.0 for line in lines.loc[lines["parent"] == "transactive_sales", "line"]})
+    revenue["balance"] = revenue["revenues"] - requirement
     frame = lines.assign(cash_flow_kusd_per_yr=lines["line"].map({**values.to_dict(), **revenue}))
-    frame.loc[frame["line"] == "balance", "cash_flow_kusd_per_yr"] = requirement - float(values[list(EXPENSES)].sum())
     return frame.reset_index(drop=True)
 
 
