@@ -67,6 +67,16 @@ UNITS: dict[str, float | None] = {
     "sqft": 1.0,
     "MWh": 1.0,
     "TWh": 1.0,
+    "kWh": 1.0,
+    "hr": 1.0,
+    "deg": 1.0,
+    "degC": 1.0,
+    "kW/degC": 1.0,
+    "kW/ksqft": 1.0,
+    "kW/ksqft-degC": 1.0,
+    "USD/MMBtu": 1.0,
+    "MMBtu/MWh": 1.0,
+    "USD/MW": 1.0,
     "-": None,  # text value (a named convention)
 }
 """Unit vocabulary: unit -> factor to the loaded value (``None`` for text values)."""

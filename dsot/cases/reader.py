@@ -42,6 +42,11 @@ def _rows(mask: Any, offset: int = 0) -> tuple[int, ...]:
     return tuple(int(i) + offset for i in np.flatnonzero(mask)[:5])
 
 
+def _py(value: Any) -> Any:
+    """A numpy scalar as the Python value, so that messages read ``3``, not ``np.int64(3)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 # --- column checks ---------------------------------------------------------------------------
 
 
@@ -144,7 +149,7 @@ def check_values(file: str, column: ColumnSpec, values: npt.NDArray[Any], offset
     if column.allowed:
         bad = ~np.isin(values, column.allowed)
         if bad.any():
-            first = values[np.flatnonzero(bad)[0]]
+            first = _py(values[np.flatnonzero(bad)[0]])
             raise CaseError(
                 file, column.name, _rows(bad, offset), f"unknown value {first!r}; allowed: {', '.join(column.allowed)}"
             )
@@ -156,7 +161,7 @@ def check_unique(file: str, name: str, values: npt.NDArray[Any]) -> None:
     ranked = values[order]
     dup = np.flatnonzero(ranked[1:] == ranked[:-1])
     if dup.size:
-        first = ranked[dup[0]]
+        first = _py(ranked[dup[0]])
         rows = tuple(sorted(int(i) for i in np.flatnonzero(values == first)[:5]))
         raise CaseError(file, name, rows, f"{name} {first!r} appears more than once")
 
@@ -165,7 +170,7 @@ def check_references(file: str, name: str, values: npt.NDArray[Any], known: Any,
     """Every value refers to a known id of ``what``."""
     bad = ~np.isin(values, np.asarray(list(known)))
     if bad.any():
-        first = values[np.flatnonzero(bad)[0]]
+        first = _py(values[np.flatnonzero(bad)[0]])
         raise CaseError(file, name, _rows(bad), f"unknown {name} {first!r}: not in {what}")
 
 
@@ -195,7 +200,7 @@ def check_time_grid(
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
         stamp = pd.Timestamp(int(stamps_ns[i]), tz="UTC").tz_convert(local)
-        raise CaseError(file, "timestamp", (i, i + 1), f"duplicated interval {stamp} for {key_name} {keys[i]!r}")
+        raise CaseError(file, "timestamp", (i, i + 1), f"duplicated interval {stamp} for {key_name} {_py(keys[i])!r}")
     back = (same_key & (delta < 0)) | (~same_key & (keys[1:] < keys[:-1]))
     if back.any():
         i = int(np.flatnonzero(back)[0])
@@ -220,7 +225,7 @@ def check_time_grid(
                 file,
                 "timestamp",
                 (position,),
-                f"missing interval {stamp} for {key_name} {keys[lo]!r} ({hi - lo} of {len(grid_ns)} intervals present)",
+                f"missing interval {stamp} for {key_name} {_py(keys[lo])!r} ({hi - lo} of {len(grid_ns)} intervals present)",
             )
 
 
@@ -405,46 +410,69 @@ def _check_weights(case: Case, frame: pd.DataFrame) -> None:
                 )
 
 
+def _validate_part(file: str, handle: pq.ParquetFile, spec: TableSpec, width: int) -> npt.NDArray[np.int64]:
+    """Check one part file of an array table (columns, nulls, list lengths, values); return its ids in row order."""
+    value = spec.value_column
+    check_columns(file, handle.schema_arrow, spec)
+    arrow = handle.schema_arrow.field(value.name).type
+    if pa.types.is_fixed_size_list(arrow) and arrow.list_size != width:
+        raise CaseError(file, value.name, (), f"lists of {arrow.list_size} values; the case period has {width} intervals")
+    seen: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
+    offset = 0
+    for batch in handle.iter_batches(batch_size=BATCH_ROWS, columns=[spec.key, value.name]):
+        ids_array, lists = batch.column(0), batch.column(1)
+        _nulls(file, spec.key, ids_array, offset)
+        _nulls(file, value.name, lists, offset)
+        lengths = np.asarray(lists.value_lengths().to_numpy(zero_copy_only=False))
+        short = lengths != width
+        if short.any():
+            i = int(np.flatnonzero(short)[0])
+            raise CaseError(
+                file, value.name, _rows(short, offset), f"list of {lengths[i]} values; the case period has {width} intervals"
+            )
+        flat = lists.flatten()
+        if flat.null_count:
+            mask = np.asarray(flat.is_null().to_numpy(zero_copy_only=False)).reshape(-1, width).any(axis=1)
+            raise CaseError(file, value.name, _rows(mask, offset), "missing value (null) inside the list")
+        check_values(file, value, flat.to_numpy(zero_copy_only=False), offset, width)
+        ids = np.asarray(ids_array.to_numpy(zero_copy_only=False), dtype=np.int64)
+        seen.append(ids)
+        offset += len(ids)
+    return np.concatenate(seen)
+
+
 def _validate_array(case: Case, spec: TableSpec, required_ids: npt.NDArray[np.int64]) -> None:
+    """Check every part of an array table; it holds each of ``required_ids`` exactly once and no other customer.
+
+    Rows are located in the part file that holds them (0-based within the part).
+    """
     parts = case.parts(spec.name)
     if not parts:
         raise CaseError(spec.path, "", (), "no part-*.parquet files in the directory")
     width = case.metadata.periods(spec.step_minutes or 5)
-    value = spec.value_column
-    seen: list[npt.NDArray[np.int64]] = []
+    customers = set(case.table("customers")["customer"])
+    earlier = np.empty(0, dtype=np.int64)
     for part in parts:
         file = f"{spec.path}/{part.name}"
-        handle = pq.ParquetFile(part)
-        check_columns(file, handle.schema_arrow, spec)
-        arrow = handle.schema_arrow.field(value.name).type
-        if pa.types.is_fixed_size_list(arrow) and arrow.list_size != width:
-            raise CaseError(file, value.name, (), f"lists of {arrow.list_size} values; the case period has {width} intervals")
-        offset = 0
-        for batch in handle.iter_batches(batch_size=BATCH_ROWS, columns=[spec.key, value.name]):
-            ids_array, lists = batch.column(0), batch.column(1)
-            _nulls(file, spec.key, ids_array, offset)
-            _nulls(file, value.name, lists, offset)
-            lengths = np.asarray(lists.value_lengths().to_numpy(zero_copy_only=False))
-            short = lengths != width
-            if short.any():
-                i = int(np.flatnonzero(short)[0])
-                raise CaseError(
-                    file, value.name, _rows(short, offset), f"list of {lengths[i]} values; the case period has {width} intervals"
-                )
-            flat = lists.flatten()
-            if flat.null_count:
-                mask = np.asarray(flat.is_null().to_numpy(zero_copy_only=False)).reshape(-1, width).any(axis=1)
-                raise CaseError(file, value.name, _rows(mask, offset), "missing value (null) inside the list")
-            check_values(file, value, flat.to_numpy(zero_copy_only=False), offset, width)
-            ids = np.asarray(ids_array.to_numpy(zero_copy_only=False), dtype=np.int64)
-            seen.append(ids)
-            offset += len(ids)
-    ids = np.concatenate(seen)
-    check_unique(spec.path, spec.key, ids)
-    check_references(spec.path, spec.key, ids, set(case.table("customers")["customer"]), "customers.parquet")
-    absent = np.setdiff1d(required_ids, ids)
+        ids = _validate_part(file, pq.ParquetFile(part), spec, width)
+        check_unique(file, spec.key, ids)
+        again = np.isin(ids, earlier)
+        if again.any():
+            raise CaseError(file, spec.key, _rows(again), f"{spec.key} {_py(ids[again][0])!r} is also in an earlier part file")
+        check_references(file, spec.key, ids, customers, "customers.parquet")
+        unexpected = ~np.isin(ids, required_ids)
+        if unexpected.any():  # only for customer_day_ahead: a customer on the fixed rate
+            raise CaseError(
+                file,
+                spec.key,
+                _rows(unexpected),
+                f"customer {_py(ids[unexpected][0])!r} is not on the transactive rate (customers.parquet); "
+                f"{spec.name} holds transactive-rate customers only",
+            )
+        earlier = np.concatenate([earlier, ids])
+    absent = np.setdiff1d(required_ids, earlier)
     if absent.size:
-        raise CaseError(spec.path, spec.key, (), f"no {value.name} for customer {int(absent[0])} (customers.parquet)")
+        raise CaseError(spec.path, spec.key, (), f"no {spec.value_column.name} for customer {int(absent[0])} (customers.parquet)")
 
 
 def read_case(path: str | Path) -> Case:
