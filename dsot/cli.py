@@ -129,6 +129,44 @@ def execute_chapters(
             raise typer.Exit(1) from exc
 
 
+case_app = typer.Typer(help="Case data: make the demonstration case, check a case directory.", no_args_is_help=True)
+app.add_typer(case_app, name="case")
+
+
+@case_app.command("make")
+def case_make(
+    name: Annotated[str, typer.Argument(help="Which case to make (only eight-node).")] = "eight-node",
+    out: Annotated[Path, typer.Option("--out", help="Directory receiving the BAU and battery cases.")] = Path("cases"),
+    customers_per_dso: Annotated[int | None, typer.Option("--customers-per-dso", help="Simulated customers per DSO.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed; the same seed gives identical files.")] = None,
+) -> None:
+    """Generate the synthetic eight-node demonstration (BAU and transactive batteries)."""
+    from dsot.cases.eight_node import make_eight_node
+
+    if name != "eight-node":
+        raise typer.BadParameter("the only demonstration case is eight-node", param_hint="NAME")
+    with console.status("generating and calibrating the eight-node case (synthetic)"):
+        paths = make_eight_node(out, customers_per_dso, seed)
+    for kind, path in paths.items():
+        console.print(f"wrote {kind} case to {path}")
+
+
+@case_app.command("check")
+def case_check(path: Annotated[Path, typer.Argument(help="A case directory (holding case.yaml).")]) -> None:
+    """Validate a case directory; print its summary or the first defect (file, column, rows)."""
+    from dsot.cases import CaseError, read_case
+
+    try:
+        case = read_case(path)
+    except CaseError as exc:
+        console.print(f"[red]invalid case:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    meta = case.metadata
+    customers = len(case.table("customers"))
+    label = " (SYNTHETIC)" if meta.synthetic else ""
+    typer.echo(f"{meta.case_id}{label}: {meta.kind}, {meta.scenario}, {len(meta.dsos)} DSOs, {customers} customers, valid")
+
+
 @app.command()
 def version() -> None:
     """Print the package version."""

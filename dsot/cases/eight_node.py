@@ -40,7 +40,7 @@ import pandas as pd
 from dsot.cases import batteries, loads, market, weather
 from dsot.cases.metadata import CaseKind, CaseMetadata, DSOInfo, RetailMarket
 from dsot.cases.writer import Chunk, write_case
-from dsot.params import load_parameters, parameter_text, parameter_value
+from dsot.params import load_parameters, load_published, parameter_text, parameter_value
 from dsot.vocab import CONTRACT_BLOCKS
 
 FloatArray = npt.NDArray[np.float64]
@@ -53,8 +53,6 @@ DT_HOURS = 1.0 / STEPS_PER_HOUR
 CHUNK_CUSTOMERS = 64
 KIND_LABELS: dict[CaseKind, str] = {"bau": "BAU", "transactive-batteries": "transactive batteries"}
 CASE_NAMES: dict[CaseKind, str] = {"bau": "eight-node-mr-bau", "transactive-batteries": "eight-node-mr-batteries"}
-TABLE15_USD_PER_MWH: dict[str, float] = {"weekday-daytime": 28.5, "evening-and-weekend-daytime": 31.4, "nighttime": 25.6}
-"""Table 15 (DSO #1 MR-BAU): bilateral block prices, the gas-price calibration target."""
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -121,7 +119,7 @@ class Calendar:
     @property
     def weekend(self) -> npt.NDArray[np.bool_]:
         """Saturday or Sunday, per 5-minute interval."""
-        return np.asarray(self.fives.dayofweek >= 5, dtype=bool)
+        return np.asarray(self.fives.day_of_week >= 5, dtype=bool)
 
     def hourly(self, five_minute: FloatArray) -> FloatArray:
         """Hourly means of a 5-minute series (or of each row of a 2-D array's last axis)."""
@@ -422,7 +420,8 @@ class MarketResult:
         return self.real_time.price_usd_per_mwh * self.node_factor[dso]
 
 
-def _fleet(inputs: Inputs, gas_price: float) -> market.Fleet:
+def system_fleet(inputs: Inputs, gas_price: float) -> market.Fleet:
+    """The generator fleet at a gas price [USD/MMBtu]."""
     fuels = {
         "gas_price": gas_price,
         "coal_price": inputs.value("coal_price", "system"),
@@ -473,7 +472,7 @@ def clear_day_ahead(
 ) -> market.Dispatch:
     """The day-ahead market on the hourly load and renewable forecasts."""
     renew_hourly = calendar.hourly(renewables.T).T * (1.0 + weather.ar1(_rng(seed, 31), len(calendar.hours), 0.9, 0.1))[:, None]
-    return market.clear(_fleet(inputs, gas_price), _total(forecasts), np.clip(renew_hourly, 0.0, None), **_scarcity(inputs))
+    return market.clear(system_fleet(inputs, gas_price), _total(forecasts), np.clip(renew_hourly, 0.0, None), **_scarcity(inputs))
 
 
 def clear_markets(
@@ -492,7 +491,7 @@ def clear_markets(
     """
     forecasts = _forecasts(inputs, calendar, delivered, seed)
     day_ahead = clear_day_ahead(inputs, calendar, forecasts, renewables, gas_price, seed)
-    real_time = market.clear(_fleet(inputs, gas_price), _total(delivered), renewables, **_scarcity(inputs))
+    real_time = market.clear(system_fleet(inputs, gas_price), _total(delivered), renewables, **_scarcity(inputs))
     if real_time.unserved_mw.any():
         i = int(np.flatnonzero(real_time.unserved_mw)[0])
         raise ValueError(
@@ -520,6 +519,12 @@ def _dso1_costs(result: MarketResult, delivered_mw_1: FloatArray, calendar: Cale
     )
 
 
+def table15_prices() -> dict[str, float]:
+    """Table 15 (DSO #1 MR-BAU): bilateral block prices as printed [USD/MWh]."""
+    frame = load_published("table_15_bilateral_prices")
+    return {str(r.contract_block): float(r.documented) for r in frame.itertuples()}
+
+
 def table15_mean_target(calendar: Calendar) -> float:
     """Table 15's block prices weighted by the hours of each block in the case year [USD/MWh]."""
     from dsot.wholesale import contract_blocks, load_wholesale_parameters, time_blocks
@@ -527,7 +532,8 @@ def table15_mean_target(calendar: Calendar) -> float:
     params = load_wholesale_parameters("study")
     contract = contract_blocks(time_blocks(calendar.hours, params.block_hours), params.contract_of)
     hours = contract.value_counts()
-    return float(sum(TABLE15_USD_PER_MWH[b] * hours.get(b, 0) for b in CONTRACT_BLOCKS) / hours.sum())
+    prices = table15_prices()
+    return float(sum(prices[b] * hours.get(b, 0) for b in CONTRACT_BLOCKS) / hours.sum())
 
 
 def calibrate_market(
@@ -815,7 +821,7 @@ def build(customers_per_dso: int | None = None, seed: int | None = None, data: P
     calibration = Calibration()
     calibrate_loads(nodes, inputs, calibration, len(calendar.hours))
     delivered_bau = {d: delivered_mw(node.metered_mw(), calibration.losses[d]) for d, node in nodes.items()}
-    fleet_probe = _fleet(inputs, inputs.value("gas_price", "system"))
+    fleet_probe = system_fleet(inputs, inputs.value("gas_price", "system"))
     renewables = _renewables(fleet_probe, nodes)
     bau = calibrate_market(inputs, calendar, delivered_bau, renewables, calibration, seed)
     calibrate_batteries(nodes, inputs, calibration)
@@ -829,7 +835,7 @@ def build(customers_per_dso: int | None = None, seed: int | None = None, data: P
         calibration.day_ahead_bias_frac,
         seed,
     )
-    fleet = _fleet(inputs, calibration.gas_price_usd_per_mmbtu)
+    fleet = system_fleet(inputs, calibration.gas_price_usd_per_mmbtu)
     return EightNode(inputs, calendar, nodes, calibration, fleet, bau, battery, delivered_bau, delivered_battery, n, seed)
 
 

@@ -28,7 +28,7 @@ def ar1(rng: np.random.Generator, n: int, persistence: float, sigma: float) -> F
 
 
 def _day_of_year(index: pd.DatetimeIndex) -> FloatArray:
-    return np.asarray(index.dayofyear - 1 + index.hour / 24.0 + index.minute / 1440.0, dtype=np.float64)
+    return np.asarray(index.day_of_year - 1 + index.hour / 24.0 + index.minute / 1440.0, dtype=np.float64)
 
 
 def temperature_c(
