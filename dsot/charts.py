@@ -192,3 +192,51 @@ def relative_expenses_chart(shares_pct: pd.Series, labels: pd.Series, title: str
         )
         .properties(width=420, height=300)
     )
+
+
+def load_week_chart(week: pd.DataFrame, title: str) -> alt.Chart:
+    """Hourly load of a DSO in two cases and their difference (:func:`dsot.cases.summary.peak_week`)."""
+    return (
+        alt.Chart(week, title=title)
+        .mark_line()
+        .encode(
+            x=alt.X("timestamp:T", title="Local time"),
+            y=alt.Y("value_mw:Q", title="Delivered load (MW)"),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            strokeDash=alt.StrokeDash("series:N", legend=None),
+        )
+        .properties(width=620, height=280)
+    )
+
+
+def price_week_chart(week: pd.DataFrame, title: str) -> alt.Chart:
+    """Day-ahead and real-time prices over a week (:func:`dsot.cases.summary.price_week`), symmetric-log scale."""
+    return (
+        alt.Chart(week, title=title)
+        .mark_line()
+        .encode(
+            x=alt.X("timestamp:T", title="Local time"),
+            y=alt.Y("price_usd_per_mwh:Q", title="LMP (USD/MWh, symmetric log scale)", scale=alt.Scale(type="symlog")),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+        )
+        .properties(width=620, height=240)
+    )
+
+
+def price_duration_chart(curves: pd.DataFrame, title: str) -> alt.Chart:
+    """Price duration curves (:func:`dsot.cases.summary.price_duration`), log scale from 10 USD/MWh."""
+    return (
+        alt.Chart(curves, title=title)
+        .mark_line()
+        .encode(
+            x=alt.X(
+                "hours_exceeded_pct:Q",
+                title="Share of intervals with a higher price (%, log scale)",
+                scale=alt.Scale(type="log", domainMin=0.1),
+            ),
+            y=alt.Y("price_usd_per_mwh:Q", title="LMP (USD/MWh, log scale)", scale=alt.Scale(type="log", domainMin=10)),
+            color=alt.Color("case:N", title=None, legend=alt.Legend(orient="bottom")),
+            strokeDash=alt.StrokeDash("market:N", title=None),
+        )
+        .properties(width=620, height=260)
+    )

@@ -6,6 +6,7 @@ properties checked do not depend on the size.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -204,3 +205,15 @@ def test_cache_reuses_a_complete_case_and_keys_on_inputs(tmp_path, monkeypatch, 
     monkeypatch.setattr(case_cache, "make_eight_node", fail)
     assert case_cache.default_case_dir(SIZE, SEED) == target
     assert case_cache.case_key(SIZE, SEED + 1) != case_cache.case_key(SIZE, SEED)
+
+
+def test_the_format_reference_documents_every_column():
+    from dsot.cases.schema import case_tables
+    from dsot.equations import project_root
+
+    text = (project_root() / "data" / "cases" / "README.md").read_text(encoding="utf-8")
+    sections = {part.split("`", 1)[0]: part for part in text.split("\n### `")[1:]}
+    for table in case_tables().values():
+        assert table.path in sections, table.path
+        documented = re.findall(r"^\| `(\w+)` \|", sections[table.path], flags=re.M)
+        assert documented == [c.name for c in table.columns], table.path

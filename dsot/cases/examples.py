@@ -7,11 +7,14 @@ labelled synthetic; only the structure matters.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from dsot.cases.metadata import CaseKind, CaseMetadata, DSOInfo, RetailMarket
-from dsot.cases.writer import Chunk, arrays_from_long
+from dsot.cases.writer import Chunk, arrays_from_long, write_case
 
 TIMEZONE = "US/Central"
 START = pd.Timestamp("2016-08-11 16:00", tz=TIMEZONE)
@@ -159,3 +162,17 @@ def tiny_arrays(kind: CaseKind = "bau") -> dict[str, list[Chunk]]:
     if kind != "bau":
         arrays["customer_day_ahead"] = arrays_from_long(tiny_day_ahead(), "day_ahead_kwh", _grid(60))
     return arrays
+
+
+def wrong_unit_example(directory: str | Path) -> Path:
+    """The tiny BAU case as a user might hand it in: day-ahead prices under a kWh column name.
+
+    Written with :func:`write_case`, then one Parquet column renamed as an outside tool
+    would, so that :func:`~dsot.cases.read_case` shows its wrong-unit message.
+    """
+    path = write_case(Path(directory) / "wrong-unit", tiny_metadata("bau"), tiny_tables("bau"), tiny_arrays("bau"))
+    file = path / "system_hourly.parquet"
+    table = pq.read_table(file)
+    names = ["da_lmp_usd_per_kwh" if n == "da_lmp_usd_per_mwh" else n for n in table.column_names]
+    pq.write_table(table.rename_columns(names), file)
+    return path

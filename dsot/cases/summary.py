@@ -240,3 +240,100 @@ def calibration_report(bau: Case, battery: Case, parameter_set: str = "study") -
         for name, share in mean_share.items()
     ]
     return pd.DataFrame(rows)
+
+
+def peak_week(bau: Case, battery: Case, dso: int, days_before: int = 3, days_after: int = 4) -> pd.DataFrame:
+    """Hourly delivered load [MW] of a DSO around its BAU peak, in both cases, and the battery response.
+
+    Columns: ``timestamp`` (local hour), ``series`` and ``value_mw``.
+    """
+    base = bau.series("system_5min", "delivered_mwh", dso)
+    trx = battery.series("system_5min", "delivered_mwh", dso)
+    peak_day = base.idxmax().normalize()
+    window = (base.index >= peak_day - pd.Timedelta(days=days_before)) & (base.index < peak_day + pd.Timedelta(days=days_after))
+    hourly = pd.DataFrame({"BAU": base[window], "Transactive batteries": trx[window]}).resample("h").sum()
+    hourly["Battery case minus BAU"] = hourly["Transactive batteries"] - hourly["BAU"]
+    frame = hourly.rename_axis("timestamp").reset_index().melt(id_vars="timestamp", var_name="series", value_name="value_mw")
+    frame["timestamp"] = frame["timestamp"].dt.tz_localize(None)  # local clock time for the chart
+    return frame
+
+
+def price_week(case: Case, dso: int, around: pd.Timestamp, days_before: int = 3, days_after: int = 4) -> pd.DataFrame:
+    """Day-ahead and hourly-mean real-time LMPs [USD/MWh] of a DSO in the week around ``around``."""
+    start = around.normalize() - pd.Timedelta(days=days_before)
+    end = around.normalize() + pd.Timedelta(days=days_after)
+    da = case.series("system_hourly", "da_lmp_usd_per_mwh", dso)
+    rt = case.series("system_5min", "rt_lmp_usd_per_mwh", dso).resample("h").mean()
+    frame = pd.DataFrame({"Day-ahead": da, "Real-time (hourly mean)": rt}).loc[start : end - pd.Timedelta(hours=1)]
+    frame = (
+        frame.rename_axis("timestamp").reset_index().melt(id_vars="timestamp", var_name="series", value_name="price_usd_per_mwh")
+    )
+    frame["timestamp"] = frame["timestamp"].dt.tz_localize(None)
+    return frame
+
+
+def price_duration(cases: dict[str, Case], dso: int, points: int = 200) -> pd.DataFrame:
+    """Price duration curves of a DSO's day-ahead and real-time LMPs.
+
+    Sampled at ``points`` quantiles spaced logarithmically from 0.1% to 100% of the
+    intervals, so that the scarcity tail is visible.
+
+    Columns: ``case``, ``market``, ``hours_exceeded_pct`` and ``price_usd_per_mwh``.
+    """
+    share = np.geomspace(0.1, 100.0, points)
+    rows = []
+    for label, case in cases.items():
+        series = {
+            "Day-ahead": case.series("system_hourly", "da_lmp_usd_per_mwh", dso),
+            "Real-time": case.series("system_5min", "rt_lmp_usd_per_mwh", dso),
+        }
+        for market, prices in series.items():
+            values = np.quantile(prices.to_numpy(), 1.0 - share / 100.0)
+            rows.append(pd.DataFrame({"case": label, "market": market, "hours_exceeded_pct": share, "price_usd_per_mwh": values}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def dso_frame(case: Case) -> pd.DataFrame:
+    """The DSOs of a case (``case.yaml``) with their simulated customers and peak load."""
+    customers = case.table("customers")
+    deliveries = case.table("system_5min").groupby("dso")["delivered_mwh"]
+    rows = []
+    for dso in case.metadata.dsos:
+        rows.append(
+            {
+                "dso": dso.id,
+                "name": dso.name,
+                "type": dso.type,
+                "ownership": dso.ownership,
+                "customers": dso.total_customers,
+                "residential_pct": 100 * dso.customers["residential"] / dso.total_customers,
+                "weighting_factor": dso.weighting_factor,
+                "simulated": int((customers["dso"] == dso.id).sum()),
+                "industrial_mw": dso.industrial_load_mw,
+                "peak_mw": float(deliveries.max()[dso.id]) * 12.0,
+                "energy_twh": float(deliveries.sum()[dso.id]) / 1e6,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def schema_frame() -> pd.DataFrame:
+    """Every column of the case format: table, column, type, unit, range, allowed values, reference, description."""
+    from dsot.cases.schema import case_tables
+
+    rows = []
+    for table in case_tables().values():
+        for column in table.columns:
+            bounds = "" if np.isinf(column.minimum) and np.isinf(column.maximum) else f"[{column.minimum:g}, {column.maximum:g}]"
+            rows.append(
+                {
+                    "table": table.path,
+                    "column": column.name,
+                    "type": column.dtype,
+                    "unit": column.unit,
+                    "range": bounds.replace("inf", "∞"),
+                    "references": column.references,
+                    "description": column.description + (f" (one of: {', '.join(column.allowed)})" if column.allowed else ""),
+                }
+            )
+    return pd.DataFrame(rows)
