@@ -68,6 +68,15 @@ def equations(out: OutOption) -> None:
     console.print(f"wrote {len(frame)} equations to {out}: {implemented} with a function")
 
 
+def _prepare_default_case() -> None:
+    """Generate the demonstration case once, before chapters that use it run in parallel."""
+    from dsot.cases.cache import default_case_dir
+
+    with console.status("preparing the demonstration case (synthetic; generated once, then cached)"):
+        path = default_case_dir()
+    console.print(f"demonstration case: {path}")
+
+
 @app.command()
 def report(
     to: Annotated[str, typer.Option("--to", help="html, pdf or all (pdf needs Quarto).")] = "html",
@@ -82,6 +91,7 @@ def report(
     root = _root()
     quarto = None if fallback else quarto_executable()
     if quarto:
+        _prepare_default_case()
         raise typer.Exit(render_with_quarto(root, to, quarto))  # type: ignore[arg-type]
     if to != "html":
         console.print(
@@ -95,11 +105,14 @@ def report(
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     target = out if out.is_absolute() else root / out
+    _prepare_default_case()
     with Progress(TextColumn("{task.description:<45}"), BarColumn(), TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task("chapters", total=len(chapters))
+        task = progress.add_task("executing chapters", total=len(chapters))
+        done: list[Chapter] = []
 
         def step(chapter: Chapter) -> None:
-            progress.update(task, completed=chapters.index(chapter), description=f"executing {chapter.path.name}")
+            done.append(chapter)
+            progress.update(task, completed=len(done), description=f"executed {chapter.path.name}")
 
         failures = render_fallback(root, target, progress=step)
         progress.update(task, completed=len(chapters), description="done")

@@ -15,9 +15,12 @@ It fails (non-zero exit in the CLI) if any chapter fails to execute, after tryin
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -327,24 +330,43 @@ def _index_page(chapters: list[Chapter], failures: dict[str, str], preface: str 
     )
 
 
-def render_fallback(root: Path, out_dir: Path, progress: Any = None) -> dict[str, str]:
-    """Execute and convert every chapter to ``out_dir``; returns failures (chapter -> error)."""
+def _execute_chapter(path: Path) -> tuple[Any, str | None]:
+    """Run one chapter (in a worker process): the executed notebook, or the error line."""
+    try:
+        notebook = execute_notebook(path) if path.suffix == ".ipynb" else _markdown_notebook(path)
+    except Exception as exc:  # report every failing chapter, then fail
+        message = str(exc).strip().splitlines()
+        return None, f"{type(exc).__name__}: {message[-1] if message else ''}"
+    return notebook, None
+
+
+def render_fallback(root: Path, out_dir: Path, progress: Any = None, workers: int | None = None) -> dict[str, str]:
+    """Execute and convert every chapter to ``out_dir``; returns failures (chapter -> error).
+
+    Chapters run in ``workers`` processes (default: the machine's cores, at most 4), each
+    with its own kernel; pages are assembled in book order once all have run.
+    """
     chapters = book_chapters(root)
     config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
     bibliography = root / str(config.get("bibliography", ""))
     citations = citation_labels(bibliography) if bibliography.is_file() else {}
     failures: dict[str, str] = {}
     preface: str | None = None
+    count = workers or min(os.cpu_count() or 1, 4)
+    with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_execute_chapter, chapter.path): chapter for chapter in chapters}
+        results: dict[Path, tuple[Any, str | None]] = {}
+        for future in as_completed(futures):
+            chapter = futures[future]
+            results[chapter.path] = future.result()
+            if progress is not None:
+                progress(chapter)
     for i, chapter in enumerate(chapters):
-        if progress is not None:
-            progress(chapter)
-        try:
-            notebook = execute_notebook(chapter.path) if chapter.path.suffix == ".ipynb" else _markdown_notebook(chapter.path)
-            page = _page(_for_fallback(notebook, citations), _navigation(chapters, i))
-        except Exception as exc:  # report every failing chapter, then fail
-            message = str(exc).strip().splitlines()
-            failures[chapter.path.name] = f"{type(exc).__name__}: {message[-1] if message else ''}"
+        notebook, error = results[chapter.path]
+        if error is not None:
+            failures[chapter.path.name] = error
             continue
+        page = _page(_for_fallback(notebook, citations), _navigation(chapters, i))
         if chapter.path.stem == "index":
             preface = page
         else:
