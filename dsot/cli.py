@@ -7,6 +7,7 @@ reviewers and scripts: their columns are :data:`dsot.audit.AUDIT_COLUMNS` and
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -82,6 +83,9 @@ def report(
     to: Annotated[str, typer.Option("--to", help="html, pdf or all (pdf needs Quarto).")] = "html",
     fallback: Annotated[bool, typer.Option("--fallback", help="Use the fallback even if Quarto is installed.")] = False,
     out: Annotated[Path, typer.Option("--out", help="Output directory of the fallback.")] = Path("_book"),
+    customers_per_dso: Annotated[
+        int | None, typer.Option("--customers-per-dso", help="Size of the demonstration case the chapters use (default 20).")
+    ] = None,
 ) -> None:
     """Build the book: Quarto when installed, else execute the chapters and write HTML."""
     from dsot.render import Chapter, RenderError, book_chapters, quarto_executable, render_fallback, render_with_quarto
@@ -89,6 +93,12 @@ def report(
     if to not in ("html", "pdf", "all"):
         raise typer.BadParameter("use html, pdf or all", param_hint="--to")
     root = _root()
+    if customers_per_dso is not None:
+        from dsot.cases.cache import SIZE_VARIABLE
+
+        if customers_per_dso < 2:
+            raise typer.BadParameter("at least 2 (one residential, one commercial)", param_hint="--customers-per-dso")
+        os.environ[SIZE_VARIABLE] = str(customers_per_dso)  # read by the chapters' kernels
     quarto = None if fallback else quarto_executable()
     if quarto:
         _prepare_default_case()

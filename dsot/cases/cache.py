@@ -22,6 +22,9 @@ from dsot.cases.metadata import CaseKind
 from dsot.cases.reader import Case, read_case
 from dsot.params import data_dir
 
+SIZE_VARIABLE = "DSOT_CUSTOMERS_PER_DSO"
+"""Environment variable choosing the size of the book's demonstration case."""
+
 INPUT_FILES = (
     "parameters/eight_node.csv",
     "parameters/eight_node_dsos.csv",
@@ -56,9 +59,14 @@ def case_key(customers_per_dso: int, seed: int, data: Path | None = None) -> str
 
 
 def default_case_dir(customers_per_dso: int | None = None, seed: int | None = None, data: Path | None = None) -> Path:
-    """The cached directory holding both demonstration cases, generated if absent."""
+    """The cached directory holding both demonstration cases, generated if absent.
+
+    The size is ``customers_per_dso``, else ``$DSOT_CUSTOMERS_PER_DSO`` (set by
+    ``dsot report --customers-per-dso``), else ``customers_per_dso`` in eight_node.csv.
+    """
     inputs = load_inputs(data)
-    n = int(customers_per_dso or inputs.value("customers_per_dso"))
+    configured = os.environ.get(SIZE_VARIABLE)
+    n = int(customers_per_dso or configured or inputs.value("customers_per_dso"))
     s = int(inputs.value("seed") if seed is None else seed)
     root = cache_dir()
     target = root / case_key(n, s, data)

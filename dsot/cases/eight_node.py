@@ -365,11 +365,11 @@ def _energy_target_mwh(inputs: Inputs, dso: int, hours: int) -> float:
     return inputs.dso_value("average_load", dso) * hours
 
 
-def _set_load(node: Node, weather_factor: float, energy_mwh: float, loss_frac: float, core: float) -> FloatArray:
+def _set_load(node: Node, weather_factor: float, energy_mwh: float) -> FloatArray:
+    """Set a node's weather factor and the scale that meets its energy; return its metered load [MW]."""
     node.weather_factor = weather_factor
     node.scale = node.scale_for_energy(energy_mwh, weather_factor)
-    metered = node.metered_mw()
-    return metered
+    return node.metered_mw()
 
 
 def calibrate_loads(nodes: dict[int, Node], inputs: Inputs, calibration: Calibration, hours: int) -> None:
@@ -379,7 +379,7 @@ def calibrate_loads(nodes: dict[int, Node], inputs: Inputs, calibration: Calibra
     core = inputs.value("core_loss_share")
 
     def peak_of(node: Node, k: float) -> FloatArray:
-        metered = _set_load(node, k, _energy_target_mwh(inputs, node.dso, hours), calibration.loss_frac, core)
+        metered = _set_load(node, k, _energy_target_mwh(inputs, node.dso, hours))
         calibration.losses[node.dso] = loads.loss_coefficients(metered, calibration.loss_frac, core)
         return delivered_mw(metered, calibration.losses[node.dso])
 
