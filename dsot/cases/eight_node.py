@@ -243,7 +243,8 @@ def _customers(inputs: Inputs, dso: int, n: int, seed: int) -> pd.DataFrame:
         np.where(owner < inputs.value("business_share", "commercial"), "Business", "Public/nonprofit"),
     )
     frame["construction"] = np.where(rng.random(n) < inputs.value("new_construction_share"), "new", "retrofit")
-    frame["ev_charger_kw"] = np.where(residential & (rng.random(n) < inputs.value("ev_owner_share", "residential")), 7.2, 0.0)
+    ev = inputs.value("ev_charger_power", "residential")
+    frame["ev_charger_kw"] = np.where(residential & (rng.random(n) < inputs.value("ev_owner_share", "residential")), ev, 0.0)
     pv_owner = rng.random(n) < inputs.value("pv_owner_share")
     pv_owner[np.argmax(frame["floor_area_sqft"].to_numpy())] = True  # at least one owner carries the DSO's PV
     raw = np.where(pv_owner, frame["floor_area_sqft"].to_numpy() / 1000.0, 0.0)
@@ -278,7 +279,7 @@ def _weather(inputs: Inputs, calendar: Calendar, dso: int, seed: int, system_win
         (
             pd.Timestamp(parameter_text(inputs.general, "cold_snap_day", item="system"), tz=TIMEZONE) + pd.Timedelta(hours=7),
             inputs.value("cold_snap_amplitude", "system"),
-            2.0,
+            inputs.value("cold_snap_days", "system"),
         ),
     ]
     temperature = weather.temperature_c(
@@ -428,7 +429,8 @@ def system_fleet(inputs: Inputs, gas_price: float) -> market.Fleet:
         "nuclear_fuel_cost": inputs.value("nuclear_fuel_cost", "system"),
     }
     wind = {d: inputs.dso_value("wind_capacity", d) for d in inputs.dso_ids}
-    return market.build_fleet(inputs.fleet, fuels, wind, inputs.dso_ids)
+    spread = inputs.value("incremental_cost_spread", "system")
+    return market.build_fleet(inputs.fleet, fuels, wind, inputs.dso_ids, spread)
 
 
 def _renewables(fleet: market.Fleet, nodes: dict[int, Node]) -> FloatArray:
@@ -769,14 +771,14 @@ def customer_energy_chunks(
             start, buffer = position + 1, []
 
 
-def day_ahead_chunks(energy: Iterator[Chunk], transactive_ids: set[int], seed: int) -> Iterator[Chunk]:
+def day_ahead_chunks(energy: Iterator[Chunk], transactive_ids: set[int], seed: int, error_frac: float) -> Iterator[Chunk]:
     """Transactive customers' hourly day-ahead purchases [kWh]: their hourly energy with a forecast error."""
     for ids, values in energy:
         keep = np.array([int(i) in transactive_ids for i in ids])
         if not keep.any():
             continue
         hourly = values[keep].astype(np.float64).reshape(int(keep.sum()), -1, STEPS_PER_HOUR).sum(axis=2)
-        errors = np.vstack([_rng(seed, 40, int(i)).normal(0.0, 0.05, hourly.shape[1]) for i in ids[keep]])
+        errors = np.vstack([_rng(seed, 40, int(i)).normal(0.0, error_frac, hourly.shape[1]) for i in ids[keep]])
         yield ids[keep], np.asarray(hourly * (1.0 + errors), dtype=np.float32)
 
 
@@ -912,7 +914,8 @@ def write(model: EightNode, out_dir: str | Path, kind: CaseKind) -> Path:
         tables["retail_hourly"], tables["retail_5min"] = retail_hourly, retail_5min
         frame = tables["customers"]
         ids = set(frame.loc[frame["rate_plan"] == "transactive", "customer"].astype(int))
-        arrays["customer_day_ahead"] = day_ahead_chunks(energy(), ids, model.seed)
+        error = model.inputs.value("customer_forecast_error")
+        arrays["customer_day_ahead"] = day_ahead_chunks(energy(), ids, model.seed, error)
     return write_case(Path(out_dir) / CASE_NAMES[kind], metadata(model, kind), tables, arrays)
 
 

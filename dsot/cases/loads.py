@@ -54,7 +54,6 @@ class LoadParameters:
     cooling_balance_c: float
     heating_balance_c: float
     noise_frac: float
-    ev_charger_kw: float = 7.2
 
 
 def _residential_profile(hour: FloatArray, weekend: npt.NDArray[np.bool_]) -> FloatArray:

@@ -26,8 +26,6 @@ import pandas as pd
 FloatArray = npt.NDArray[np.float64]
 THERMAL = ("nuclear", "coal", "natural_gas_combined_cycle", "natural_gas_combustion_turbine")
 FUEL_OF = {"coal": "coal_price", "natural_gas_combined_cycle": "gas_price", "natural_gas_combustion_turbine": "gas_price"}
-SPREAD = 0.08
-"""Incremental cost at minimum / full loading = (1 -/+ SPREAD) x the unit's average cost."""
 
 
 @dataclass(frozen=True)
@@ -52,14 +50,15 @@ class Fleet:
 
 
 def build_fleet(
-    blocks: pd.DataFrame, fuel_prices: dict[str, float], wind_mw_by_dso: dict[int, float], dso_ids: list[int]
+    blocks: pd.DataFrame, fuel_prices: dict[str, float], wind_mw_by_dso: dict[int, float], dso_ids: list[int], spread_frac: float
 ) -> Fleet:
     """The fleet: technology blocks of equal units, heat rates spread evenly from best to worst.
 
     ``blocks`` has one row per technology with units, unit_capacity_mw, heat_rate_min/max
     (thermal fossil units), variable_om_usd_per_mwh and start_cost_usd_per_mw; units are
     assigned to DSO nodes in turn. ``fuel_prices`` maps gas_price, coal_price [USD/MMBtu]
-    and nuclear_fuel_cost [USD/MWh].
+    and nuclear_fuel_cost [USD/MWh]. Each thermal unit's incremental cost runs from
+    (1 - ``spread_frac``) to (1 + ``spread_frac``) x its average cost over its loading range.
     """
     rows: list[dict[str, object]] = []
     low: list[float] = []
@@ -76,8 +75,8 @@ def build_fleet(
             else:
                 average = 0.0
             if tech in THERMAL:
-                low.append(average * (1 - SPREAD))
-                high.append(average * (1 + SPREAD))
+                low.append(average * (1 - spread_frac))
+                high.append(average * (1 + spread_frac))
             rows.append(
                 {
                     "name": f"{tech.replace('_', ' ')} {i + 1}",
