@@ -191,6 +191,24 @@ def case_check(path: Annotated[Path, typer.Argument(help="A case directory (hold
 
 
 @app.command()
+def bench(
+    customers: Annotated[str, typer.Option("--customers", help="Comma-separated customer counts.")] = "1000,5000,20000",
+    modes: Annotated[str, typer.Option("--modes", help="memory, streaming or both (comma-separated).")] = "memory,streaming",
+) -> None:
+    """Engine throughput: customer-years per second at 5-minute resolution, one JSON line per run."""
+    import json
+
+    from dsot.bench import run_in_subprocess
+
+    sizes = [int(n) for n in customers.split(",") if n.strip()]
+    for mode in [m.strip() for m in modes.split(",") if m.strip()]:
+        if mode not in ("memory", "streaming"):
+            raise typer.BadParameter("use memory and/or streaming", param_hint="--modes")
+        for size in sizes:
+            typer.echo(json.dumps(run_in_subprocess(mode, size)))
+
+
+@app.command()
 def version() -> None:
     """Print the package version."""
     typer.echo(dsot.__version__)
