@@ -53,6 +53,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from dsot.cases.reader import Case
+from dsot.registry import equation
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -161,10 +162,16 @@ def _day_ahead_kernel(day_ahead, months, dso_row, sub_row, lmp_da, price_da, lmp
             out[c, m, 4] += q * price_rt_mean[s, h]
 
 
+@equation(19, section="4.1.1")
 def energy_statistics(
     energy_kwh: npt.NDArray[np.floating], dso_row: npt.NDArray[np.int64], sub_row: npt.NDArray[np.int64], prices: Prices
 ) -> FloatArray:
-    """Map step for meter data: customers x months x :data:`ENERGY_FIELDS`.
+    r"""Map step for meter data: customers x months x :data:`ENERGY_FIELDS`.
+
+    Its ``energy_kwh`` field is Eq. (19), the month's consumption
+    $$Q_{cust_m} = \sum_{d=1}^{D_m}\sum_{h=1}^{24}\sum_{f=1}^{4} Q_{cust_{m,d,h,f}}$$
+    (summed over 5-minute intervals, which make up the 15-minute ones); its demand
+    fields are the maxima of Eq. (23).
 
     Parameters
     ----------
