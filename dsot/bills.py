@@ -17,12 +17,19 @@ connection charges in USD per month.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
+from dsot.params import ParameterError, ParameterSet, load_parameters, parameter_text, parameter_value
 from dsot.registry import equation
 
 Number = float | npt.NDArray[np.float64]
+DemandReading = Literal["block", "rolling"]
 
 
 @equation(20, section="4.1.1")
@@ -214,3 +221,78 @@ def transactive_bill_usd(
     143.2
     """
     return day_ahead_charge + real_time_charge + distribution_charge + connection_charge_usd
+
+
+# --- composition over the engine's statistics ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixedTariff:
+    """A fixed-price rate design (Section 4.1.1); ``tier1_price_usd_per_kwh`` comes from ratemaking (Eq. 43)."""
+
+    tier1_price_usd_per_kwh: float
+    tier2_cut_usd_per_kwh: float
+    tier3_cut_usd_per_kwh: float
+    tier1_max_kwh: float
+    tier2_max_kwh: float
+    demand_price_usd_per_kw: float
+    connection_charge_usd: float
+    demand_reading: DemandReading
+
+
+def load_fixed_tariff(
+    tier1_price_usd_per_kwh: float, parameter_set: ParameterSet = "study", data: Path | None = None
+) -> FixedTariff:
+    """The study's fixed-price rate design (``data/parameters/rates.csv``) at a tier-1 price."""
+    frame = load_parameters("rates", parameter_set, data)
+    reading = parameter_text(frame, "demand_reading")
+    if reading not in ("block", "rolling"):
+        raise ParameterError(f"demand_reading must be block or rolling (got {reading!r})")
+    return FixedTariff(
+        tier1_price_usd_per_kwh=tier1_price_usd_per_kwh,
+        tier2_cut_usd_per_kwh=parameter_value(frame, "tier2_cut"),
+        tier3_cut_usd_per_kwh=parameter_value(frame, "tier3_cut"),
+        tier1_max_kwh=parameter_value(frame, "tier1_max"),
+        tier2_max_kwh=parameter_value(frame, "tier2_max"),
+        demand_price_usd_per_kw=parameter_value(frame, "demand_price"),
+        connection_charge_usd=parameter_value(frame, "connection_charge"),
+        demand_reading=reading,  # type: ignore[arg-type]
+    )
+
+
+def fixed_bills(statistics: pd.DataFrame, customer_class: pd.Series, tariff: FixedTariff) -> pd.DataFrame:
+    """Monthly fixed-price bills (Eqs. 20-24) of every customer from the engine's statistics.
+
+    Parameters
+    ----------
+    statistics : :func:`dsot.engine.case_statistics`, indexed by (customer, month).
+    customer_class : each customer's class (index: customer); only commercial and
+        industrial customers pay the demand charge.
+    tariff : the rate design.
+
+    Returns
+    -------
+    Frame indexed like ``statistics`` with ``energy_charge_usd``, ``demand_charge_usd``,
+    ``connection_charge_usd`` and ``bill_usd``.
+    """
+    customers = statistics.index.get_level_values("customer")
+    pays_demand = customer_class.reindex(customers).isin(["commercial", "industrial"]).to_numpy()
+    peak = statistics["demand_block_kw" if tariff.demand_reading == "block" else "demand_rolling_kw"].to_numpy()
+    energy = fixed_energy_charge_usd(
+        statistics["energy_kwh"].to_numpy(),
+        tariff.tier1_price_usd_per_kwh,
+        tariff.tier2_cut_usd_per_kwh,
+        tariff.tier3_cut_usd_per_kwh,
+        tariff.tier1_max_kwh,
+        tariff.tier2_max_kwh,
+    )
+    demand = np.where(pays_demand, demand_charge_usd(peak, tariff.demand_price_usd_per_kw), 0.0)
+    return pd.DataFrame(
+        {
+            "energy_charge_usd": energy,
+            "demand_charge_usd": demand,
+            "connection_charge_usd": tariff.connection_charge_usd,
+            "bill_usd": fixed_bill_usd(energy, demand, tariff.connection_charge_usd),
+        },
+        index=statistics.index,
+    )

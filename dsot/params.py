@@ -77,6 +77,8 @@ UNITS: dict[str, float | None] = {
     "USD/MMBtu": 1.0,
     "MMBtu/MWh": 1.0,
     "USD/MW": 1.0,
+    "USD/month": 1.0,
+    "USD/kW-month": 1.0,
     "-": None,  # text value (a named convention)
 }
 """Unit vocabulary: unit -> factor to the loaded value (``None`` for text values)."""

@@ -81,3 +81,26 @@ def test_distribution_charge_is_linear_in_consumption(energy, price, rebate):
     assert bills.distribution_charge_usd(2 * energy, price, rebate) == pytest.approx(
         2 * bills.distribution_charge_usd(energy, price, rebate), abs=1e-9
     )
+
+
+@pytest.mark.equation(20, 23, 24)
+def test_fixed_bills_from_engine_statistics_follow_class_and_reading(tmp_path):
+    import pandas as pd
+
+    from dsot import engine
+    from dsot.cases import examples, read_case, write_case
+
+    path = write_case(tmp_path / "tiny", examples.tiny_metadata("bau"), examples.tiny_tables("bau"), examples.tiny_arrays("bau"))
+    case = read_case(path)
+    stats = engine.case_statistics(case)
+    classes = case.table("customers").set_index("customer")["customer_class"]
+    printed = bills.fixed_bills(stats, classes, bills.load_fixed_tariff(0.12, "printed"))
+    study = bills.fixed_bills(stats, classes, bills.load_fixed_tariff(0.12, "study"))
+    # residential customers (101, 201) pay no demand charge; the commercial one (102) does, at $15/kW
+    assert printed.loc[[101, 201], "demand_charge_usd"].eq(0).all()
+    assert printed.loc[102, "demand_charge_usd"].iloc[0] == pytest.approx(15 * stats.loc[102, "demand_block_kw"].iloc[0])
+    assert study.loc[102, "demand_charge_usd"].iloc[0] == pytest.approx(15 * stats.loc[102, "demand_rolling_kw"].iloc[0])
+    # a rolling 15-minute window can only find a higher peak than clock-aligned blocks
+    assert (stats["demand_rolling_kw"] >= stats["demand_block_kw"] - 1e-12).all()
+    expected = 0.12 * stats["energy_kwh"] + printed["demand_charge_usd"] + 10.0  # all below 2,000 kWh: tier 1 only
+    pd.testing.assert_series_equal(printed["bill_usd"], expected, check_names=False)
