@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from dsot.cases import CaseError, arrays_from_long, read_case, write_case
+from dsot.cases import CaseError, arrays_from_long, read_case, reader, write_case
 from dsot.cases.examples import TIMEZONE, tiny_arrays, tiny_metadata, tiny_meter_data, tiny_tables
 from dsot.cases.metadata import CaseKind
 
@@ -138,8 +138,25 @@ def two_parts(tables: dict[str, pd.DataFrame], arrays: dict[str, Any]) -> None:
 
 
 def drop_last_interval(tables: dict[str, pd.DataFrame], arrays: dict[str, Any]) -> None:
-    """Write customer_energy as fixed-size lists one interval short."""
+    """Write customer_energy one interval short for every customer (23 rows each)."""
     arrays["customer_energy"] = [(ids, values[:, :-1]) for ids, values in arrays["customer_energy"]]
+
+
+def hourly_energy(tables: dict[str, pd.DataFrame], arrays: dict[str, Any]) -> None:
+    """Write customer_energy at the hourly width (2 rows per customer instead of 24)."""
+    arrays["customer_energy"] = [(np.array([101, 102, 201]), np.full((3, 2), 0.2))]
+
+
+def day_ahead_at_5min(tables: dict[str, pd.DataFrame], arrays: dict[str, Any]) -> None:
+    """Write customer_day_ahead at the 5-minute width (24 rows per customer instead of 2)."""
+    arrays["customer_day_ahead"] = [(np.array([101, 201]), np.full((2, 24), 0.2))]
+
+
+def list_layout(table: pa.Table) -> pa.Table:
+    """The former layout of an array part: one row per customer, its 24 values in a list column."""
+    ids = table.column("customer").to_numpy()[::24]
+    values = table.column("energy_kwh").to_numpy().reshape(-1, 24)
+    return pa.table({"customer": pa.array(ids), "energy_kwh": pa.array(values.tolist(), type=FLOATS)})
 
 
 def local(minute: int) -> pd.Timestamp:
@@ -148,7 +165,8 @@ def local(minute: int) -> pd.Timestamp:
 
 FLOATS = pa.list_(pa.float64())
 RETAIL = {"multiplier": 1.0, "distribution_price_usd_per_kwh": 0.0}
-NUMBERS_24 = [0.2] * 24
+INTERLEAVED = [row for pair in zip(range(24), range(24, 48), strict=True) for row in pair] + list(range(48, 72))
+"""customer_energy with the rows of customers 101 and 102 alternating."""
 
 # --- the corpus: id, kind, mutation, file, column, rows, problem ---------------------------------
 
@@ -213,8 +231,12 @@ BROKEN: list[tuple[str, str, Mutation, str, str, tuple[int, ...], str]] = [
      "wrong type double; the format requires an integer"),
     ("wrong-dtype-string-participating", BAU, cast("customers.parquet", "participating", pa.string()), "customers.parquet",
      "participating", (), "requires a boolean"),
-    ("wrong-dtype-int-energy-list", BAU, cast(ENERGY, "energy_kwh", pa.list_(pa.int64())), ENERGY, "energy_kwh", (),
-     "requires a list of floating-point numbers"),
+    ("wrong-dtype-int-energy", BAU, cast(ENERGY, "energy_kwh", pa.int64()), ENERGY, "energy_kwh", (),
+     r"wrong type int64; the format requires a floating-point number \(float32 or float64\)"),
+    ("energy-in-list-layout", BAU, arrow(ENERGY, list_layout), ENERGY, "energy_kwh", (),
+     r"wrong type list<element: double>; the format requires a floating-point number"),
+    ("wrong-dtype-string-customer-in-energy", BAU, cast(ENERGY, "customer", pa.string()), ENERGY, "customer", (),
+     "wrong type string; the format requires an integer"),
     ("tz-naive-timestamps", BAU, cast("system_hourly.parquet", "timestamp", pa.timestamp("us")), "system_hourly.parquet",
      "timestamp", (), ": tz-naive timestamps"),
     ("tz-naive-generator_daily", BAU, cast("generator_daily.parquet", "timestamp", pa.timestamp("us")),
@@ -289,37 +311,64 @@ BROKEN: list[tuple[str, str, Mutation, str, str, tuple[int, ...], str]] = [
      "customers.parquet", "weight_customers", (1,), "DSO 1's commercial weights sum to 1,000.0 customers but case.yaml counts 0"),
     ("duplicate-customer-id", BAU, cell("customers.parquet", "customer", 2, 102), "customers.parquet", "customer", (1, 2),
      "customer 102 appears more than once"),
-    # customer arrays
-    ("mismatched-array-length", BAU, cell(ENERGY, "energy_kwh", 1, [0.2] * 23, FLOATS), ENERGY, "energy_kwh", (1,),
-     "list of 23 values; the case period has 24 intervals"),
-    ("fixed-size-lists-too-short", BAU, inputs(drop_last_interval),
-     ENERGY, "energy_kwh", (), "lists of 23 values; the case period has 24 intervals"),
-    ("day-ahead-list-at-5min", TRX, cell(DAY_AHEAD, "day_ahead_kwh", 0, NUMBERS_24, FLOATS), DAY_AHEAD, "day_ahead_kwh", (0,),
-     "list of 24 values; the case period has 2 intervals"),
-    ("null-energy-list", BAU, cell(ENERGY, "energy_kwh", 2, None), ENERGY, "energy_kwh", (2,), r"missing value \(null\)"),
-    ("null-inside-energy-list", BAU, cell(ENERGY, "energy_kwh", 1, [*NUMBERS_24[:5], None, *NUMBERS_24[6:]]), ENERGY,
-     "energy_kwh", (1,), r"missing value \(null\) inside the list"),
-    ("nan-inside-energy-list", BAU, cell(ENERGY, "energy_kwh", 2, [*NUMBERS_24[:23], float("nan")]), ENERGY, "energy_kwh",
-     (2,), "NaN or infinite value"),
-    ("null-customer-id-in-energy", BAU, cell(ENERGY, "customer", 1, None), ENERGY, "customer", (1,), r"missing value \(null\)"),
-    ("customer-missing-from-customer_energy", BAU, take(ENERGY, [0, 1]), "customer_energy", "customer", (),
+    # customer arrays: customer-major rows, 24 per customer in customer_energy (101: rows 0-23, 102: 24-47,
+    # 201: 48-71), 2 per customer in customer_day_ahead (101: rows 0-1, 201: 2-3)
+    ("customer-one-value-short", BAU, take(ENERGY, without(72, 30)), ENERGY, "customer", (47,),
+     "customer 102 has 23 of its 24 values before customer 201 starts: each customer needs 24 consecutive rows, "
+     "one per interval of the case period"),
+    ("every-customer-one-interval-short", BAU, inputs(drop_last_interval), ENERGY, "customer", (23,),
+     "customer 101 has 23 of its 24 values before customer 102 starts"),
+    ("last-customer-one-value-short", BAU, take(ENERGY, without(72, 71)), ENERGY, "customer", (48,),
+     r"71 rows are not whole blocks of 24 \(one per interval of the case period\): customer 201 has 23 values"),
+    ("first-value-missing", BAU, take(ENERGY, without(72, 0)), ENERGY, "customer", (23,),
+     "customer 101 has 23 of its 24 values before customer 102 starts"),
+    ("energy-at-hourly-width", BAU, inputs(hourly_energy), ENERGY, "customer", (2,),
+     "customer 101 has 2 of its 24 values before customer 102 starts"),
+    ("last-customer-one-value-extra", BAU, take(ENERGY, [*range(72), 71]), ENERGY, "customer", (72,),
+     "customer 201 has more than 24 consecutive rows: each customer needs exactly 24"),
+    ("customer-with-twice-its-rows", BAU, take(ENERGY, [*range(48), *range(24, 72)]), ENERGY, "customer", (48,),
+     "customer 102 has more than 24 consecutive rows"),
+    ("customers-interleaved", BAU, take(ENERGY, INTERLEAVED), ENERGY, "customer", (1,),
+     "customer 101 has 1 of its 24 values before customer 102 starts"),
+    ("customer-split-in-two-runs", BAU, take(ENERGY, [*range(12), *range(24, 48), *range(12, 24), *range(48, 72)]), ENERGY,
+     "customer", (12,), "customer 101 has 12 of its 24 values before customer 102 starts"),
+    ("day-ahead-at-5min-width", TRX, inputs(day_ahead_at_5min), DAY_AHEAD, "customer", (2,),
+     "customer 101 has more than 2 consecutive rows: each customer needs exactly 2, one per interval"),
+    ("day-ahead-one-hour-short", TRX, take(DAY_AHEAD, [0, 2, 3]), DAY_AHEAD, "customer", (1,),
+     "customer 101 has 1 of its 2 values before customer 201 starts"),
+    ("null-energy-value", BAU, cell(ENERGY, "energy_kwh", 2, None), ENERGY, "energy_kwh", (2,), r"missing value \(null\)"),
+    ("null-energy-in-second-customer", BAU, cell(ENERGY, "energy_kwh", 29, None), ENERGY, "energy_kwh", (29,),
+     r"missing value \(null\); every cell must be filled"),
+    ("nan-energy-last-interval", BAU, cell(ENERGY, "energy_kwh", 71, float("nan")), ENERGY, "energy_kwh", (71,),
+     "NaN or infinite value"),
+    ("infinite-day-ahead", TRX, cell(DAY_AHEAD, "day_ahead_kwh", 3, float("-inf")), DAY_AHEAD, "day_ahead_kwh", (3,),
+     "NaN or infinite value"),
+    ("energy-below-range", BAU, cell(ENERGY, "energy_kwh", 50, -2e5), ENERGY, "energy_kwh", (50,),
+     "value -200000 kWh is below -100000"),
+    ("null-day-ahead-value", TRX, cell(DAY_AHEAD, "day_ahead_kwh", 1, None), DAY_AHEAD, "day_ahead_kwh", (1,),
+     r"missing value \(null\)"),
+    ("null-customer-id-in-energy", BAU, cell(ENERGY, "customer", 30, None), ENERGY, "customer", (30,),
+     r"missing value \(null\)"),
+    ("customer-missing-from-customer_energy", BAU, take(ENERGY, list(range(48))), "customer_energy", "customer", (),
      r"no energy_kwh for customer 201 \(customers.parquet\)"),
     ("energy-part-file-deleted", BAU, chain(inputs(two_parts), remove(PART_1)),
      "customer_energy", "customer", (), "no energy_kwh for customer 201"),
-    ("unknown-customer-in-customer_energy", BAU, cell(ENERGY, "customer", 2, 999), ENERGY, "customer", (2,),
-     "unknown customer 999: not in customers.parquet"),
-    ("duplicate-customer-in-customer_energy", BAU, take(ENERGY, [0, 1, 1]), ENERGY, "customer", (1, 2),
-     "customer 102 appears more than once"),
+    ("unknown-customer-in-customer_energy", BAU, cell(ENERGY, "customer", slice(48, 72), [999] * 24), ENERGY, "customer",
+     (48,), "unknown customer 999: not in customers.parquet"),
+    ("duplicate-customer-in-customer_energy", BAU, take(ENERGY, [*range(24, 48), *range(24), *range(24, 48)]), ENERGY,
+     "customer", (0, 48), "customer 102 appears more than once"),
     ("energy-part-without-rows", BAU, arrow(ENERGY, lambda t: t.slice(0, 0)), "customer_energy", "customer", (),
      "no energy_kwh for customer 101"),
-    ("customer-in-two-energy-parts", BAU, chain(inputs(two_parts), cell(PART_1, "customer", 0, 102)), PART_1, "customer", (0,),
-     "customer 102 is also in an earlier part file"),
-    ("unknown-customer-in-second-part", BAU, chain(inputs(two_parts), cell(PART_1, "customer", 0, 999)), PART_1, "customer",
-     (0,), "unknown customer 999"),
-    ("fixed-rate-customer-in-customer_day_ahead", TRX, cell(DAY_AHEAD, "customer", 1, 102), DAY_AHEAD, "customer", (1,),
-     "customer 102 is not on the transactive rate"),
-    ("transactive-customer-missing-from-customer_day_ahead", TRX, take(DAY_AHEAD, [0]), "customer_day_ahead", "customer", (),
-     "no day_ahead_kwh for customer 201"),
+    ("customer-in-two-energy-parts", BAU, chain(inputs(two_parts), cell(PART_1, "customer", slice(0, 24), [102] * 24)),
+     PART_1, "customer", (0,), "customer 102 is also in an earlier part file"),
+    ("unknown-customer-in-second-part", BAU, chain(inputs(two_parts), cell(PART_1, "customer", slice(0, 24), [999] * 24)),
+     PART_1, "customer", (0,), "unknown customer 999"),
+    ("short-customer-in-second-part", BAU, chain(inputs(two_parts), take(PART_1, without(24, 23))), PART_1, "customer",
+     (0,), "23 rows are not whole blocks of 24"),
+    ("fixed-rate-customer-in-customer_day_ahead", TRX, cell(DAY_AHEAD, "customer", slice(2, 4), [102, 102]), DAY_AHEAD,
+     "customer", (2,), "customer 102 is not on the transactive rate"),
+    ("transactive-customer-missing-from-customer_day_ahead", TRX, take(DAY_AHEAD, [0, 1]), "customer_day_ahead", "customer",
+     (), "no day_ahead_kwh for customer 201"),
     ("empty-customer_energy-directory", BAU, remove(ENERGY), "customer_energy", "", (), r"no part-\*\.parquet files"),
 ]
 # fmt: on
@@ -355,6 +404,25 @@ def test_message_names_file_column_and_rows(tmp_path: Path) -> None:
     assert str(caught.value).startswith("system_5min.parquet, column 'timestamp', rows 4, 5: rows are not sorted")
 
 
+@pytest.mark.parametrize(
+    ("kind", "mutation", "file", "column", "rows", "match"),
+    [pytest.param(*case[1:], id=case[0]) for case in BROKEN if case[3].startswith("customer_")],
+)
+def test_array_defects_are_located_across_batches(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: CaseKind,
+    mutation: Mutation,
+    file: str,
+    column: str,
+    rows: tuple[int, ...],
+    match: str,
+) -> None:
+    """The array cases again, validated one customer per batch: rows are still the file's rows."""
+    monkeypatch.setattr(reader, "BATCH_ROWS", 1)
+    test_broken_case_is_rejected_exactly(tmp_path, kind, mutation, file, column, rows, match)
+
+
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(CaseError, match="no such case directory"):
         read_case(tmp_path / "nowhere")
@@ -380,6 +448,51 @@ def test_net_metered_negative_energy_is_valid(tmp_path: Path) -> None:
     case = read_case(write_tiny(tmp_path / "case", BAU))
     ((ids, values),) = case.iter_arrays("customer_energy")
     assert values[ids == 101].min() < 0
+
+
+def _streamed(case: Any, table: str, batch_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    batches = list(case.iter_arrays(table, batch_rows=batch_rows))
+    return np.concatenate([ids for ids, _ in batches]), np.concatenate([values for _, values in batches])
+
+
+def test_written_parts_stream_from_row_group_statistics(tmp_path: Path) -> None:
+    root = write_tiny(tmp_path / "case", TRX)
+    assert reader._block_ids(pq.ParquetFile(root / ENERGY), "customer", 24) == [101, 102, 201]
+    assert reader._block_ids(pq.ParquetFile(root / DAY_AHEAD), "customer", 2) == [101, 201]
+
+
+# Valid parts the writer does not produce: read with both columns, in batches of whole customers.
+REWRITES: dict[str, Callable[[pa.Table, Path], None]] = {
+    "single-row-group": lambda table, path: pq.write_table(table, path, row_group_size=len(table)),
+    "key-without-statistics": lambda table, path: pq.write_table(table, path, row_group_size=24, write_statistics=False),
+    "row-groups-across-customers": lambda table, path: pq.write_table(table, path, row_group_size=10),
+}
+
+
+@pytest.mark.parametrize("rewrite", list(REWRITES))
+@pytest.mark.parametrize("batch_rows", [1, 2, 64])
+def test_parts_not_grouped_by_customer_stream_the_same_values(tmp_path: Path, rewrite: str, batch_rows: int) -> None:
+    written = read_case(write_tiny(tmp_path / "case", BAU))
+    want_ids, want_values = _streamed(written, "customer_energy", batch_rows)
+    path = written.path / ENERGY
+    REWRITES[rewrite](pq.read_table(path), path)
+    assert reader._block_ids(pq.ParquetFile(path), "customer", 24) is None
+    ids, values = _streamed(read_case(written.path), "customer_energy", batch_rows)
+    np.testing.assert_array_equal(ids, want_ids)
+    np.testing.assert_array_equal(values, want_values)
+    assert values.shape == (3, 24)
+
+
+def test_row_group_ids_come_from_the_key_column(tmp_path: Path) -> None:
+    """With the value column first and constant per customer, its statistics must not pass for customer ids."""
+    root = write_tiny(tmp_path / "case", BAU)
+    table = pq.read_table(root / ENERGY)
+    constant = pa.array(np.repeat([0.5, 1.5, 2.5], 24))
+    pq.write_table(pa.table({"energy_kwh": constant, "customer": table.column("customer")}), root / ENERGY, row_group_size=24)
+    assert reader._block_ids(pq.ParquetFile(root / ENERGY), "customer", 24) == [101, 102, 201]
+    ids, values = _streamed(read_case(root), "customer_energy", 2)
+    np.testing.assert_array_equal(ids, [101, 102, 201])
+    np.testing.assert_array_equal(values, np.repeat([[0.5], [1.5], [2.5]], 24, axis=1))
 
 
 def _regrid(frame: pd.DataFrame, key: str, grid: pd.DatetimeIndex) -> pd.DataFrame:

@@ -44,7 +44,7 @@ from dsot.params import load_parameters, load_published, parameter_text, paramet
 from dsot.vocab import CONTRACT_BLOCKS
 
 FloatArray = npt.NDArray[np.float64]
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 """Bumped whenever the generator's output changes for the same inputs (invalidates caches)."""
 YEAR = 2016
 TIMEZONE = "US/Central"

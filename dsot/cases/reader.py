@@ -32,14 +32,15 @@ from dsot.cases.schema import METADATA_FILE, UNIT_SUFFIXES, CaseError, ColumnSpe
 from dsot.vocab import COMMERCIAL_BUILDING_TYPES, COMMERCIAL_OCCUPANTS, RESIDENTIAL_CUSTOMER_TYPES, RESIDENTIAL_OCCUPANTS
 
 BATCH_ROWS = 64
-"""Customers per batch when streaming array tables (about 27 MB of float32 per batch for a year)."""
+"""Customers per batch when validating or streaming array tables (27 MB of float32 for a year)."""
 
 WEIGHT_TOLERANCE = 0.01
 """Allowed relative gap between the customers' summed weights and case.yaml's customer counts."""
 
 
-def _rows(mask: Any, offset: int = 0) -> tuple[int, ...]:
-    return tuple(int(i) + offset for i in np.flatnonzero(mask)[:5])
+def _rows(mask: Any, offset: int = 0, step: int = 1) -> tuple[int, ...]:
+    """The first five true positions of ``mask`` as row indexes (``step`` rows per position, from ``offset``)."""
+    return tuple(int(i) * step + offset for i in np.flatnonzero(mask)[:5])
 
 
 def _py(value: Any) -> Any:
@@ -56,7 +57,7 @@ def _type_ok(dtype: str, arrow: pa.DataType) -> bool:
     if dtype == "int":
         return bool(pa.types.is_integer(arrow))
     if dtype == "float":
-        return bool(pa.types.is_floating(arrow))
+        return bool(pa.types.is_float32(arrow) or pa.types.is_float64(arrow))
     if dtype == "bool":
         return bool(pa.types.is_boolean(arrow))
     if dtype == "string":
@@ -64,11 +65,6 @@ def _type_ok(dtype: str, arrow: pa.DataType) -> bool:
             pa.types.is_string(arrow)
             or pa.types.is_large_string(arrow)
             or (pa.types.is_dictionary(arrow) and pa.types.is_string(arrow.value_type))
-        )
-    if dtype == "float_list":
-        return bool(
-            (pa.types.is_list(arrow) or pa.types.is_large_list(arrow) or pa.types.is_fixed_size_list(arrow))
-            and pa.types.is_floating(arrow.value_type)
         )
     raise AssertionError(dtype)
 
@@ -79,7 +75,6 @@ _TYPE_WORDS = {
     "float": "a floating-point number (float32 or float64)",
     "bool": "a boolean",
     "string": "a string",
-    "float_list": "a list of floating-point numbers",
 }
 
 
@@ -130,20 +125,20 @@ def _nulls(file: str, name: str, array: pa.Array | pa.ChunkedArray, offset: int 
         raise CaseError(file, name, _rows(mask, offset), "missing value (null); every cell must be filled")
 
 
-def check_values(file: str, column: ColumnSpec, values: npt.NDArray[Any], offset: int = 0, width: int = 1) -> None:
-    """Finite values inside the column's range and vocabulary; ``width`` > 1 for list columns (rows x width)."""
-    if column.dtype in ("float", "float_list", "int"):
+def check_values(file: str, column: ColumnSpec, values: npt.NDArray[Any], offset: int = 0) -> None:
+    """Finite values inside the column's range and vocabulary (``offset``: row index of ``values[0]``)."""
+    if column.dtype in ("float", "int"):
         numbers = np.asarray(values, dtype=np.float64)
         bad = ~np.isfinite(numbers)
         if bad.any():
-            rows = _rows(bad.reshape(-1, width).any(axis=1), offset)
+            rows = _rows(bad, offset)
             raise CaseError(file, column.name, rows, "NaN or infinite value; every value must be a finite number")
         low = numbers < column.minimum
         high = numbers > column.maximum
         for mask, word, bound in ((low, "below", column.minimum), (high, "above", column.maximum)):
             if mask.any():
                 first = float(numbers.reshape(-1)[np.flatnonzero(mask.reshape(-1))[0]])
-                rows = _rows(mask.reshape(-1, width).any(axis=1), offset)
+                rows = _rows(mask, offset)
                 sign = " (negative values are not allowed)" if bound == 0 else ""
                 raise CaseError(file, column.name, rows, f"value {first:g} {column.unit} is {word} {bound:g}{sign}")
     if column.allowed:
@@ -155,23 +150,37 @@ def check_values(file: str, column: ColumnSpec, values: npt.NDArray[Any], offset
             )
 
 
-def check_unique(file: str, name: str, values: npt.NDArray[Any]) -> None:
-    """No value of the key column appears twice."""
+def check_unique(file: str, name: str, values: npt.NDArray[Any], step: int = 1) -> None:
+    """No value of the key column appears twice.
+
+    Parameters
+    ----------
+    file, name : the file and key column, for the error.
+    values : the key values, one per row (or one per block of ``step`` rows).
+    step : rows per value; an array table's customer block is reported by its first row.
+    """
     order = np.argsort(values, kind="stable")
     ranked = values[order]
     dup = np.flatnonzero(ranked[1:] == ranked[:-1])
     if dup.size:
         first = _py(ranked[dup[0]])
-        rows = tuple(sorted(int(i) for i in np.flatnonzero(values == first)[:5]))
-        raise CaseError(file, name, rows, f"{name} {first!r} appears more than once")
+        raise CaseError(file, name, _rows(values == first, step=step), f"{name} {first!r} appears more than once")
 
 
-def check_references(file: str, name: str, values: npt.NDArray[Any], known: Any, what: str) -> None:
-    """Every value refers to a known id of ``what``."""
+def check_references(file: str, name: str, values: npt.NDArray[Any], known: Any, what: str, step: int = 1) -> None:
+    """Every value refers to a known id of ``what``.
+
+    Parameters
+    ----------
+    file, name : the file and column, for the error.
+    values : the referring values, one per row (or one per block of ``step`` rows).
+    known : the known ids; ``what`` names where they come from.
+    step : rows per value; an array table's customer block is reported by its first row.
+    """
     bad = ~np.isin(values, np.asarray(list(known)))
     if bad.any():
         first = _py(values[np.flatnonzero(bad)[0]])
-        raise CaseError(file, name, _rows(bad), f"unknown {name} {first!r}: not in {what}")
+        raise CaseError(file, name, _rows(bad, step=step), f"unknown {name} {first!r}: not in {what}")
 
 
 def check_time_grid(
@@ -229,6 +238,46 @@ def check_time_grid(
             )
 
 
+# --- streaming array tables --------------------------------------------------------------------
+
+
+def _block_ids(handle: pq.ParquetFile, key: str, width: int) -> list[int] | None:
+    """Customer ids from the ``key`` column's row-group statistics when each row group is one customer block."""
+    meta = handle.metadata
+    column = meta.schema.names.index(key)
+    ids = []
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        stats = group.column(column).statistics
+        if group.num_rows != width or stats is None or not stats.has_min_max or stats.min != stats.max:
+            return None
+        ids.append(int(stats.min))
+    return ids
+
+
+def iter_part(
+    path: Path, key: str, value: str, width: int, batch_rows: int = BATCH_ROWS
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[Any]]]:
+    """Stream one part file of a (validated) array table in batches of ``batch_rows`` customers.
+
+    Fast path: with one row group per customer, ids come from the row-group statistics
+    and only the value column is decoded; otherwise both columns are read in batches of
+    whole customers.
+    """
+    handle = pq.ParquetFile(path, memory_map=True)
+    ids = _block_ids(handle, key, width)
+    if ids is not None:
+        for start in range(0, len(ids), batch_rows):
+            groups = list(range(start, min(len(ids), start + batch_rows)))
+            column = handle.read_row_groups(groups, columns=[value]).column(0)
+            flat = column.chunk(0).to_numpy() if column.num_chunks == 1 else np.concatenate([c.to_numpy() for c in column.chunks])
+            yield np.asarray(ids[start : start + len(groups)], dtype=np.int64), flat.reshape(len(groups), width)
+        return
+    for batch in handle.iter_batches(batch_size=width * batch_rows, columns=[key, value]):
+        keys = np.asarray(batch.column(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        yield keys[::width].copy(), batch.column(1).to_numpy(zero_copy_only=False).reshape(-1, width)
+
+
 # --- the case object -------------------------------------------------------------------------
 
 
@@ -275,12 +324,9 @@ class Case:
     def iter_arrays(self, table: str, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[Any]]]:
         """Stream an array table: ``(customer ids, values[customers, intervals])`` per batch, in file order."""
         spec = self.specs[table]
-        value = spec.value_column.name
+        width = self.metadata.periods(spec.step_minutes or 5)
         for part in self.parts(table):
-            for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=[spec.key, value]):
-                ids = batch.column(0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-                flat = batch.column(1).flatten().to_numpy(zero_copy_only=False)
-                yield ids, flat.reshape(len(ids), -1)
+            yield from iter_part(part, spec.key, spec.value_column.name, width, batch_rows)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -411,40 +457,91 @@ def _check_weights(case: Case, frame: pd.DataFrame) -> None:
 
 
 def _validate_part(file: str, handle: pq.ParquetFile, spec: TableSpec, width: int) -> npt.NDArray[np.int64]:
-    """Check one part file of an array table (columns, nulls, list lengths, values); return its ids in row order."""
+    """Check one part file of an array table; return its customer ids in row order.
+
+    The rows must be customer-major: each customer's ``width`` values contiguous, in time
+    order, and no more.  Batches of whole customers are read and checked (nulls, NaN,
+    ranges) in turn.
+    """
     value = spec.value_column
     check_columns(file, handle.schema_arrow, spec)
-    arrow = handle.schema_arrow.field(value.name).type
-    if pa.types.is_fixed_size_list(arrow) and arrow.list_size != width:
-        raise CaseError(file, value.name, (), f"lists of {arrow.list_size} values; the case period has {width} intervals")
+    rows = handle.metadata.num_rows
     seen: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
     offset = 0
-    for batch in handle.iter_batches(batch_size=BATCH_ROWS, columns=[spec.key, value.name]):
-        ids_array, lists = batch.column(0), batch.column(1)
-        _nulls(file, spec.key, ids_array, offset)
-        _nulls(file, value.name, lists, offset)
-        lengths = np.asarray(lists.value_lengths().to_numpy(zero_copy_only=False))
-        short = lengths != width
-        if short.any():
-            i = int(np.flatnonzero(short)[0])
-            raise CaseError(
-                file, value.name, _rows(short, offset), f"list of {lengths[i]} values; the case period has {width} intervals"
-            )
-        flat = lists.flatten()
-        if flat.null_count:
-            mask = np.asarray(flat.is_null().to_numpy(zero_copy_only=False)).reshape(-1, width).any(axis=1)
-            raise CaseError(file, value.name, _rows(mask, offset), "missing value (null) inside the list")
-        check_values(file, value, flat.to_numpy(zero_copy_only=False), offset, width)
-        ids = np.asarray(ids_array.to_numpy(zero_copy_only=False), dtype=np.int64)
-        seen.append(ids)
-        offset += len(ids)
+    for batch in handle.iter_batches(batch_size=width * BATCH_ROWS, columns=[spec.key, value.name]):
+        key_array, values = batch.column(0), batch.column(1)
+        _nulls(file, spec.key, key_array, offset)
+        _nulls(file, value.name, values, offset)
+        keys = np.asarray(key_array.to_numpy(zero_copy_only=False), dtype=np.int64)
+        seen.append(_check_blocks(file, spec.key, keys, seen[-1][-1:], offset, width, rows))
+        check_values(file, value, values.to_numpy(zero_copy_only=False), offset)
+        offset += len(keys)
     return np.concatenate(seen)
+
+
+def _check_blocks(
+    file: str, key: str, keys: npt.NDArray[np.int64], previous: npt.NDArray[np.int64], offset: int, width: int, rows: int
+) -> npt.NDArray[np.int64]:
+    """Check that one batch of ``key`` values forms whole blocks of ``width`` rows, one block per customer.
+
+    Parameters
+    ----------
+    file, key : the part file and its key column, for the error.
+    keys : the batch's key values; the batch starts at row ``offset``, on a block boundary.
+    previous : the id of the block just before the batch (empty for the first batch).
+    width : rows per customer (intervals of the case period); ``rows``: rows in the file.
+
+    Returns
+    -------
+    The batch's customer ids, one per block.
+
+    Raises
+    ------
+    CaseError
+        At the first row where a customer's block is cut short, runs on past ``width`` rows,
+        or (at the end of the file) is incomplete.
+    """
+    firsts = keys[::width]
+    whole = len(keys) // width * width
+    inside = keys[:whole].reshape(-1, width) != firsts[: whole // width, None]
+    chained = np.concatenate([previous, firsts])
+    again = np.flatnonzero(chained[1:] == chained[:-1]) + 1 - len(previous)
+    if not inside.any() and not again.size and whole == len(keys):
+        return firsts
+    changed = np.flatnonzero(np.r_[inside.reshape(-1), keys[whole:] != keys[whole : whole + 1]])
+    change = int(changed[0]) if changed.size else len(keys)
+    repeat = int(again[0]) * width if again.size else len(keys)
+    if change < repeat:
+        start = change // width * width
+        raise CaseError(
+            file,
+            key,
+            (offset + change,),
+            f"{key} {_py(keys[start])!r} has {change - start} of its {width} values before {key} "
+            f"{_py(keys[change])!r} starts: each {key} needs {width} consecutive rows, one per interval of the case period",
+        )
+    if repeat < len(keys):
+        raise CaseError(
+            file,
+            key,
+            (offset + repeat,),
+            f"{key} {_py(keys[repeat])!r} has more than {width} consecutive rows: each {key} needs exactly {width}, "
+            "one per interval of the case period",
+        )
+    raise CaseError(
+        file,
+        key,
+        (offset + whole,),
+        f"{rows} rows are not whole blocks of {width} (one per interval of the case period): "
+        f"{key} {_py(keys[whole])!r} has {len(keys) - whole} values",
+    )
 
 
 def _validate_array(case: Case, spec: TableSpec, required_ids: npt.NDArray[np.int64]) -> None:
     """Check every part of an array table; it holds each of ``required_ids`` exactly once and no other customer.
 
-    Rows are located in the part file that holds them (0-based within the part).
+    Rows are located in the part file that holds them (0-based within the part); a customer
+    is located by the first row of its block.
     """
     parts = case.parts(spec.name)
     if not parts:
@@ -455,17 +552,18 @@ def _validate_array(case: Case, spec: TableSpec, required_ids: npt.NDArray[np.in
     for part in parts:
         file = f"{spec.path}/{part.name}"
         ids = _validate_part(file, pq.ParquetFile(part), spec, width)
-        check_unique(file, spec.key, ids)
+        check_unique(file, spec.key, ids, step=width)
         again = np.isin(ids, earlier)
         if again.any():
-            raise CaseError(file, spec.key, _rows(again), f"{spec.key} {_py(ids[again][0])!r} is also in an earlier part file")
-        check_references(file, spec.key, ids, customers, "customers.parquet")
+            first = _py(ids[again][0])
+            raise CaseError(file, spec.key, _rows(again, step=width), f"{spec.key} {first!r} is also in an earlier part file")
+        check_references(file, spec.key, ids, customers, "customers.parquet", step=width)
         unexpected = ~np.isin(ids, required_ids)
         if unexpected.any():  # only for customer_day_ahead: a customer on the fixed rate
             raise CaseError(
                 file,
                 spec.key,
-                _rows(unexpected),
+                _rows(unexpected, step=width),
                 f"customer {_py(ids[unexpected][0])!r} is not on the transactive rate (customers.parquet); "
                 f"{spec.name} holds transactive-rate customers only",
             )

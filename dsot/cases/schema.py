@@ -22,7 +22,7 @@ from typing import Literal
 from dsot.params import data_dir
 
 Layout = Literal["long", "static", "array"]
-Dtype = Literal["timestamp", "int", "float", "string", "bool", "float_list"]
+Dtype = Literal["timestamp", "int", "float", "string", "bool"]
 RequiredWhen = Literal["always", "transactive"]
 
 FORMAT = "dsot-case/1"
@@ -112,8 +112,8 @@ class TableSpec:
 
     @property
     def value_column(self) -> ColumnSpec:
-        """The list column of an array table."""
-        return next(c for c in self.columns if c.dtype == "float_list")
+        """The value column of an array table (the column that is not the key)."""
+        return next(c for c in self.columns if c.name != self.key)
 
     def required(self, transactive: bool) -> bool:
         """Whether a case of this kind must contain the table."""
