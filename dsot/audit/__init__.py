@@ -153,6 +153,7 @@ def _producers() -> list[Producer]:
         section_3_2.table10,
         section_3_2.table11_12,
         section_3_2.table13,
+        section_3_3.table15,
         section_3_3.table16,
         section_3_3.table17_42,
         section_3_3.table18_20,

@@ -206,6 +206,7 @@ def _load_parameters(inputs: Inputs) -> loads.LoadParameters:
         cooling_balance_c=v("cooling_balance_temperature"),
         heating_balance_c=v("heating_balance_temperature"),
         noise_frac=v("customer_noise"),
+        ev_charging_kw=v("ev_charging_load", "residential"),
     )
 
 
@@ -295,7 +296,7 @@ def _weather(inputs: Inputs, calendar: Calendar, dso: int, seed: int, system_win
     pv = weather.pv_output_per_kw(
         calendar.fives, _rng(seed, 21, dso), inputs.value("latitude", "system"), inputs.value("pv_derate")
     )
-    local = weather.ar1(_rng(seed, 22, dso), len(calendar.hours), 0.9, 0.08)
+    local = weather.ar1(_rng(seed, 22, dso), len(calendar.hours), 0.9, inputs.value("local_wind_noise", "system"))
     return {
         "temperature": weather.to_five_minutes(temperature),
         "pv": pv,
@@ -473,7 +474,8 @@ def clear_day_ahead(
     inputs: Inputs, calendar: Calendar, forecasts: dict[int, FloatArray], renewables: FloatArray, gas_price: float, seed: int
 ) -> market.Dispatch:
     """The day-ahead market on the hourly load and renewable forecasts."""
-    renew_hourly = calendar.hourly(renewables.T).T * (1.0 + weather.ar1(_rng(seed, 31), len(calendar.hours), 0.9, 0.1))[:, None]
+    error = weather.ar1(_rng(seed, 31), len(calendar.hours), 0.9, inputs.value("renewable_forecast_error", "system"))
+    renew_hourly = calendar.hourly(renewables.T).T * (1.0 + error)[:, None]
     return market.clear(system_fleet(inputs, gas_price), _total(forecasts), np.clip(renew_hourly, 0.0, None), **_scarcity(inputs))
 
 
@@ -695,8 +697,14 @@ def _tile(index: pd.DatetimeIndex, times: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(pd.to_datetime(utc, unit="ns", utc=True)).tz_convert(index.tz)
 
 
-def generator_tables(calendar: Calendar, fleet: market.Fleet, result: MarketResult) -> dict[str, pd.DataFrame]:
-    """``generators``, ``generator_5min`` and ``generator_daily`` (starts from the day-ahead commitment)."""
+def generator_tables(
+    calendar: Calendar, fleet: market.Fleet, result: MarketResult, threshold_frac: float
+) -> dict[str, pd.DataFrame]:
+    """``generators``, ``generator_5min`` and ``generator_daily``.
+
+    A start is an hour in which a unit's day-ahead output rises above ``threshold_frac`` of
+    its capacity after an hour below it (Eq. 70's NumStarts).
+    """
     units = fleet.units
     n_units, n_fives = len(units), len(calendar.fives)
     output = pd.DataFrame(
@@ -706,7 +714,7 @@ def generator_tables(calendar: Calendar, fleet: market.Fleet, result: MarketResu
             "output_mw": result.real_time.output_mw.T.reshape(-1),
         }
     )
-    committed = result.day_ahead.output_mw > 0.005 * units["capacity_mw"].to_numpy()[None, :]
+    committed = result.day_ahead.output_mw > threshold_frac * units["capacity_mw"].to_numpy()[None, :]
     # local dates, so that the 23- and 25-hour DST days count as one day each
     day_of_hour = np.asarray(
         pd.Index(calendar.hours.date).map({d.date(): i for i, d in enumerate(calendar.days)}), dtype=np.int64
@@ -898,7 +906,11 @@ def write(model: EightNode, out_dir: str | Path, kind: CaseKind) -> Path:
     result = model.battery if trx else model.bau
     delivered = model.delivered_battery if trx else model.delivered_bau
     hourly, fives = system_tables(model.calendar, result, delivered)
-    tables = {"system_hourly": hourly, "system_5min": fives, **generator_tables(model.calendar, model.fleet, result)}
+    tables = {
+        "system_hourly": hourly,
+        "system_5min": fives,
+        **generator_tables(model.calendar, model.fleet, result, model.inputs.value("commitment_threshold", "system")),
+    }
     duration = model.inputs.value("battery_duration")
     customers = {d: customer_table(node, kind, model.calibration.battery_sizing, duration) for d, node in model.nodes.items()}
     tables["customers"] = pd.concat(customers.values(), ignore_index=True)

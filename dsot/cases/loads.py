@@ -54,6 +54,7 @@ class LoadParameters:
     cooling_balance_c: float
     heating_balance_c: float
     noise_frac: float
+    ev_charging_kw: float
 
 
 def _residential_profile(hour: FloatArray, weekend: npt.NDArray[np.bool_]) -> FloatArray:
@@ -117,7 +118,7 @@ def customer_components(
         scale = np.exp(0.25 * rng.standard_normal())
         base = params.base_kw * scale * _residential_profile(hour, weekend)
         if customer["ev_charger_kw"] > 0:
-            base = base + np.where((hour >= 20) | (hour < 1), 1.6, 0.0)
+            base = base + np.where((hour >= 20) | (hour < 1), params.ev_charging_kw, 0.0)
         weather = (params.cooling_kw_per_c * cooling + params.heating_kw_per_c * heat_mult * heating) * size / 1.9
     else:
         schedule = COMMERCIAL_MIX[str(customer["building_type"])][1]

@@ -297,6 +297,7 @@ def dso_frame(case: Case) -> pd.DataFrame:
     """The DSOs of a case (``case.yaml``) with their simulated customers and peak load."""
     customers = case.table("customers")
     deliveries = case.table("system_5min").groupby("dso")["delivered_mwh"]
+    peaks, energies = deliveries.max(), deliveries.sum()
     rows = []
     for dso in case.metadata.dsos:
         rows.append(
@@ -310,8 +311,8 @@ def dso_frame(case: Case) -> pd.DataFrame:
                 "weighting_factor": dso.weighting_factor,
                 "simulated": int((customers["dso"] == dso.id).sum()),
                 "industrial_mw": dso.industrial_load_mw,
-                "peak_mw": float(deliveries.max()[dso.id]) * 12.0,
-                "energy_twh": float(deliveries.sum()[dso.id]) / 1e6,
+                "peak_mw": float(peaks[dso.id]) * 12.0,
+                "energy_twh": float(energies[dso.id]) / 1e6,
             }
         )
     return pd.DataFrame(rows)
