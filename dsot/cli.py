@@ -209,6 +209,57 @@ def bench(
 
 
 @app.command()
+def valuation(
+    case_dir: Annotated[Path, typer.Argument(help="A case directory (holding case.yaml).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory receiving rates, bills and revenues (files replaced atomically).")
+    ],
+    bau: Annotated[
+        Path | None, typer.Option("--bau", help="The BAU case of a transactive case (needed for its revenue requirement).")
+    ] = None,
+    parameter_set: SetOption = "study",
+) -> None:
+    """Section 4 on a case: each DSO's revenue requirement, rates, customer bills and revenues."""
+    from dsot.cases import CaseError, read_case
+    from dsot.valuation import VALUATION_FILES, value_case, write_valuation
+
+    chosen = _parameter_set(parameter_set)
+    try:
+        case = read_case(case_dir)
+        base = read_case(bau) if bau is not None else None
+    except CaseError as exc:
+        console.print(f"[red]invalid case:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if case.metadata.transactive and base is None:
+        console.print(f"[red]error:[/red] {case.metadata.case_id} is a transactive case: give its BAU case with --bau DIR")
+        raise typer.Exit(2)
+    if base is not None and (base.metadata.kind != "bau" or base.metadata.dso_ids != case.metadata.dso_ids):
+        console.print(f"[red]error:[/red] --bau {bau} must be a BAU case with the same DSOs as {case_dir}")
+        raise typer.Exit(2)
+    stages = 3 + (1 if base is not None else 0) + len(case.metadata.dso_ids)
+    with Progress(TextColumn("{task.description:<50}"), BarColumn(), TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("valuation", total=stages)
+
+        def step(message: str) -> None:
+            progress.update(task, advance=1, description=message)
+
+        try:
+            result = value_case(case, chosen, bau=base, progress=step)
+        except ParameterError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        progress.update(task, description="writing outputs")
+        paths = write_valuation(result, out)
+        progress.update(task, completed=stages, description="done")
+    worst = float(result.rates["balance_usd"].abs().max())
+    console.print(
+        f"{case.metadata.case_id} ({chosen}): revenue - requirement at most {worst:.2e} USD over {len(result.rates)} DSOs"
+    )
+    for path in paths:
+        console.print(f"wrote {path}: {VALUATION_FILES[path.name]}")
+
+
+@app.command()
 def version() -> None:
     """Print the package version."""
     typer.echo(dsot.__version__)

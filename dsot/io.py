@@ -14,6 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 
+def _readable(path: str) -> None:
+    """Give a temporary file the permissions a normal ``open`` would (``mkstemp`` makes it private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` (UTF-8, newline line endings) to ``path`` atomically."""
     target = Path(path)
@@ -22,6 +29,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        _readable(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -32,3 +40,23 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
 def atomic_write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write a data frame as CSV (no index, newline line endings) atomically."""
     return atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def atomic_write_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a data frame as Parquet atomically and deterministically (no index, no writer metadata)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd", write_statistics=True, store_schema=False)
+        _readable(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -50,6 +50,8 @@ class DSOCase:
     day_ahead_energy_kusd: float
     real_time_energy_kusd: float
     bilateral_energy_kusd: float
+    class_shares_frac: dict[str, float] | None = None
+    """Residential, commercial and industrial shares of customers (meters, Eqs. 5-6); None uses DSO #1's."""
 
     @property
     def transactive(self) -> bool:
@@ -132,7 +134,14 @@ def _capital_leaves(inputs: CFSInputs, case: DSOCase, bau: DSOCase) -> tuple[dic
     fleet = dc.fleet_with_counts(cap, case.dso_type, bau.peak_mw, reduction)
     substations = float(fleet.at["total", "substations"])
     lines = dc.capital_expenses(
-        cap, case.dso_type, bau.peak_mw, case.customers, substations, dc.dso_class_shares(cap), reduction, case.transactive
+        cap,
+        case.dso_type,
+        bau.peak_mw,
+        case.customers,
+        substations,
+        case.class_shares_frac or dc.dso_class_shares(cap),
+        reduction,
+        case.transactive,
     ).set_index("line")["cost_kusd_per_yr"]
     out = {line: 0.0 for line in (*IT_LINES.values(), "ami_network", "der_network")}  # absent items cost nothing
     out.update({"substations": lines["Substations"], "feeders": lines["Feeders and circuits"], "meters": lines["Meters"]})
