@@ -4,8 +4,35 @@ Importing the package imports every computational module, so that the equation
 registry (:mod:`dsot.registry`) is complete.
 """
 
-from dsot import accf, dso_capital, finance, growth, labor, substations, wholesale
+from dsot import (
+    accf,
+    bills,
+    dso_capital,
+    engine,
+    finance,
+    growth,
+    labor,
+    ratemaking,
+    retail_multiplier,
+    revenues,
+    substations,
+    wholesale,
+)
 from dsot.cfs import dso as cfs_dso
 
-__all__ = ["accf", "cfs_dso", "dso_capital", "finance", "growth", "labor", "substations", "wholesale"]
+__all__ = [
+    "accf",
+    "bills",
+    "cfs_dso",
+    "dso_capital",
+    "engine",
+    "finance",
+    "growth",
+    "labor",
+    "ratemaking",
+    "retail_multiplier",
+    "revenues",
+    "substations",
+    "wholesale",
+]
 __version__ = "0.1.0"
