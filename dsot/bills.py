@@ -141,6 +141,27 @@ def fixed_bill_usd(energy_charge_usd: Number, demand_charge_usd: Number, connect
     return energy_charge_usd + demand_charge_usd + connection_charge_usd
 
 
+@equation(25, section="4.1.3")
+def bill_by_cost_component_usd(
+    energy_cost_usd: Number, congestion_cost_usd: Number, distribution_cost_usd: Number, meter_charge_usd: Number
+) -> Number:
+    r"""A transactive bill by the DSO cost component each part recovers, :math:`Bill_{n,c,s,d}`.
+
+    Eq. (25): $$Bill_{n,c,s,d} = EnergyCost_{n,d} + CongestCost_{n,s,d} + DistributionCost_{n,c,d} + MeterCharge_{c,d}$$
+
+    Parameters
+    ----------
+    energy_cost_usd : wholesale energy at the retail multiplier times the LMP (Eqs. 26-27). [USD]
+    congestion_cost_usd : the substation's congestion price times consumption (Eq. 44's second term). [USD]
+    distribution_cost_usd : the distribution price times consumption, net of the rebate (Eq. 28). [USD]
+    meter_charge_usd : the connection charge. [USD]
+
+    >>> bill_by_cost_component_usd(109.2, 2.0, 24.0, 10.0)
+    145.2
+    """
+    return energy_cost_usd + congestion_cost_usd + distribution_cost_usd + meter_charge_usd
+
+
 @equation(26, section="4.1.3")
 def day_ahead_charge_usd(retail_multiplier: float, day_ahead_lmp_usd: Number) -> Number:
     r"""Monthly day-ahead energy charge of a transactive customer, :math:`DayAheadCharge_m`.

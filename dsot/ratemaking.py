@@ -219,7 +219,7 @@ def congestion_price_usd_per_kwh(
     retail market used (the case's ``retail_market``), which the after-the-fact ratemaking
     of Section 4.3.3 may then replace in the bill.
 
-    >>> round(congestion_price_usd_per_kwh(0.0712, 1.04, 30.0, 0.035), 6)
+    >>> round(float(congestion_price_usd_per_kwh(0.0712, 1.04, 30.0, 0.035)), 6)
     0.005
     """
     return retail_price_usd_per_kwh - (retail_multiplier * np.asarray(lmp_usd_per_mwh) / 1000.0 + distribution_price)
@@ -298,7 +298,7 @@ def proxy_revenue_gap_usd(proxy_price: float, distribution_price: float, transac
     revenue by :math:`(P_{dist}^{proxy} - P_{dist})\,Q_{trx_A}`; a negative value is a
     shortfall against the requirement.  [USD/yr]
 
-    >>> proxy_revenue_gap_usd(0.035, 0.040, 1e9)
+    >>> round(proxy_revenue_gap_usd(0.035, 0.040, 1e9), 3)
     -5000000.0
     """
     return (proxy_price - distribution_price) * transactive_energy

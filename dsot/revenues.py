@@ -61,7 +61,7 @@ def annual_revenue_usd(weights: npt.ArrayLike, monthly_charges_usd: npt.ArrayLik
     -------
     The annual revenue [USD].
 
-    >>> annual_revenue_usd(3816.93, [10.0, 10.0])
+    >>> round(annual_revenue_usd(3816.93, [10.0, 10.0]), 6)
     76338.6
     >>> annual_revenue_usd([2.0, 3.0], [100.0, 10.0])
     230.0

@@ -44,6 +44,7 @@ def _two_day_prices() -> engine.Prices:
 PRICES = _two_day_prices()
 
 
+@pytest.mark.equation(19, 23)
 def test_tiny_case_statistics_equal_the_reference(tiny):
     stats = engine.case_statistics(tiny, batch_rows=2)
     prices, rows = engine.prices_from_case(tiny)
@@ -67,6 +68,7 @@ def test_batching_does_not_change_the_result(tiny):
     pd.testing.assert_frame_equal(engine.case_statistics(tiny, batch_rows=1), engine.case_statistics(tiny, batch_rows=64))
 
 
+@pytest.mark.equation(19)
 @given(
     arrays(np.float32, (3, 2 * 288), elements=st.floats(-5, 20, width=32)),
     arrays(np.float32, (3, 2 * 24), elements=st.floats(-5, 20, width=32)),

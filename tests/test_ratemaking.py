@@ -103,7 +103,7 @@ def test_printed_denominator_without_the_industrial_lump_needs_iteration():
     assert revenue(exact) == pytest.approx(100.0)
 
 
-@pytest.mark.equation(44, 29)
+@pytest.mark.equation(44, 29, 25)
 @given(
     a=st.floats(0.8, 1.3),
     da_lmp=st.floats(0.0, 200.0),
@@ -125,6 +125,10 @@ def test_structure_of_eq_44_equals_the_billing_of_eq_29_plus_congestion(
     )
     structure = ratemaking.transactive_bill_structure_usd(a, da_lmp + rt_lmp - da_rt, congestion, price, rebate, energy, 10.0)
     assert structure == pytest.approx(billed + congestion, abs=1e-6)
+    by_component = bills.bill_by_cost_component_usd(
+        a * (da_lmp + rt_lmp - da_rt), congestion, bills.distribution_charge_usd(energy, price, rebate), 10.0
+    )
+    assert by_component == pytest.approx(structure, abs=1e-6)
 
 
 @pytest.mark.equation(52, 57, 55)
