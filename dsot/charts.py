@@ -240,3 +240,55 @@ def price_duration_chart(curves: pd.DataFrame, title: str) -> alt.Chart:
         )
         .properties(width=620, height=260)
     )
+
+
+GROUP_ORDER = ["transactive, responding", "transactive, not responding", "stayed on the fixed rate", "industrial (fixed rate)"]
+
+
+def bill_change_chart(changes: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Each customer's annual bill change, transactive vs BAU (:func:`dsot.policies.bill_changes`), by group.
+
+    One point per simulated customer (spread vertically by a fixed function of its id, so
+    the drawing is the same on every run), a tick at each group's weighted mean.
+    """
+    jitter = (changes["customer"].abs() * 2654435761 % 1000) / 1000 * 14 - 7
+    shown = changes.assign(dso=changes["dso"].map(lambda d: f"DSO {d}"), jitter=jitter)
+    points = (
+        alt.Chart(shown)
+        .mark_point(filled=True, size=28, opacity=0.55)
+        .encode(
+            x=alt.X("change_pct:Q", title="Annual bill change, transactive vs BAU (%)"),
+            y=alt.Y("group:N", title=None, sort=GROUP_ORDER, axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("jitter:Q"),
+            color=alt.Color("customer_class:N", title="Class", legend=alt.Legend(orient="bottom")),
+            tooltip=["dso:N", "customer:Q", "customer_class:N", "building_type:N", alt.Tooltip("change_pct:Q", format=".1f")],
+        )
+    )
+    means = (
+        alt.Chart(shown)
+        .transform_calculate(before="datum.weight * datum.bau_bill_usd", after="datum.weight * datum.transactive_bill_usd")
+        .transform_aggregate(before="sum(before)", after="sum(after)", groupby=["group"])
+        .transform_calculate(mean_pct="(datum.after / datum.before - 1) * 100")
+        .mark_tick(color="black", thickness=3, size=26)
+        .encode(x="mean_pct:Q", y=alt.Y("group:N", sort=GROUP_ORDER))
+    )
+    rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(strokeDash=[4, 3], color="gray").encode(x="zero:Q")
+    return alt.layer(rule, points, means, title=title).properties(width=560, height=220)
+
+
+def monthly_bills_chart(monthly: pd.DataFrame, title: str) -> alt.Chart:
+    """Average monthly bill per customer by class, BAU and transactive (:func:`dsot.valuation.monthly_class_bills`)."""
+    shown = monthly.assign(series=monthly["case"] + ", " + monthly["rate_plan"])
+    return (
+        alt.Chart(shown, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title="Month of 2016", axis=alt.Axis(format="%b")),
+            y=alt.Y("average_bill_usd:Q", title="Average monthly bill per customer (USD)"),
+            color=alt.Color("series:N", title="Case, rate plan", legend=alt.Legend(orient="bottom", columns=2)),
+            facet=alt.Facet("customer_class:N", title=None, columns=3),
+            tooltip=["series:N", "month:T", alt.Tooltip("average_bill_usd:Q", format=",.0f")],
+        )
+        .properties(width=200, height=180)
+        .resolve_scale(y="independent")
+    )

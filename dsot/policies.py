@@ -261,3 +261,25 @@ def policy_summary(checks: pd.DataFrame) -> pd.DataFrame:
         columns=["holds", "fails", "not testable"], fill_value=0
     )
     return out.reset_index()
+
+
+def changes_by(changes: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Weighted average annual bills and their change by a customer attribute (e.g. ``building_type``)."""
+    weighted = changes.assign(
+        before=changes["weight"] * changes["bau_bill_usd"], after=changes["weight"] * changes["transactive_bill_usd"]
+    )
+    out = weighted.groupby(column, observed=True)[["weight", "before", "after"]].sum()
+    return pd.DataFrame(
+        {
+            "customers": out["weight"],
+            "bau_bill": out["before"] / out["weight"],
+            "transactive_bill": out["after"] / out["weight"],
+            "change_pct": (out["after"] / out["before"] - 1.0) * 100.0,
+        }
+    ).reset_index()
+
+
+def policy_detail(checks: pd.DataFrame, policy: int) -> pd.DataFrame:
+    """One policy's rows of :func:`policy_checks`, with ``holds`` as yes / no / not testable (for tables)."""
+    frame = checks[checks["policy"] == policy][["dso", "metric", "value", "unit", "criterion", "holds"]]
+    return frame.assign(holds=frame["holds"].map({True: "yes", False: "no"}).fillna("not testable"))

@@ -112,8 +112,8 @@ def customer_check_table(check: pd.DataFrame, key: str, table_id: str, title: st
 def frame_table(
     frame: pd.DataFrame, table_id: str, title: str | None, labels: dict[str, str], decimals: dict[str, int] | None = None
 ) -> GT:
-    """A plain table with column labels and fixed decimals per numeric column."""
-    gt = _gt(frame, table_id, title).cols_label(cases=labels)
+    """A plain table with column labels and fixed decimals per numeric column (labels of absent columns are ignored)."""
+    gt = _gt(frame, table_id, title).cols_label(cases={k: v for k, v in labels.items() if k in frame.columns})
     for column, places in (decimals or {}).items():
         gt = gt.fmt_number(columns=[column], decimals=places)
     return gt

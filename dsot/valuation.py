@@ -572,3 +572,44 @@ def write_valuation(valuation: Valuation, out: Path) -> list[Path]:
         atomic_write_parquet(monthly, out / "bills_by_customer_month.parquet"),
         atomic_write_csv(rebates.assign(**head), out / "congestion_rebates.csv"),
     ]
+
+
+def monthly_class_bills(valuation: Valuation) -> pd.DataFrame:
+    """Average monthly bill per real customer by class and rate plan (weighted), for charts."""
+    b = valuation.bills
+    weighted = b.assign(revenue=b["weight"] * b["bill_usd"], energy=b["weight"] * b["energy_kwh"])
+    out = weighted.groupby(["customer_class", "rate_plan", "month"], observed=True)[["revenue", "energy", "weight"]].sum()
+    out["average_bill_usd"] = out["revenue"] / out["weight"]
+    out["average_energy_kwh"] = out["energy"] / out["weight"]
+    out = out.reset_index()
+    return out.assign(case=valuation.kind, month=out["month"].dt.to_timestamp())[
+        ["case", "customer_class", "rate_plan", "month", "average_bill_usd", "average_energy_kwh"]
+    ]
+
+
+def rates_summary(bau: Valuation, transactive: Valuation) -> pd.DataFrame:
+    """Per DSO: requirement and rates of the BAU and transactive cases side by side."""
+    a = bau.rates.set_index("dso")
+    b = transactive.rates.set_index("dso")
+    return pd.DataFrame(
+        {
+            "bau_requirement_musd": a["requirement_usd"] / 1e6,
+            "bau_tier1_cents": a["tier1_price_usd_per_kwh"] * 100,
+            "bau_blended_cents": a["fixed_blended_usd_per_kwh"] * 100,
+            "trx_requirement_musd": b["requirement_usd"] / 1e6,
+            "requirement_change_pct": (b["requirement_usd"] / a["requirement_usd"] - 1) * 100,
+            "retail_multiplier": b["retail_multiplier"],
+            "distribution_cents": b["distribution_price_usd_per_kwh"] * 100,
+            "proxy_cents": b["distribution_price_proxy_usd_per_kwh"] * 100,
+            "nonparticipant_tier1_cents": b["tier1_price_usd_per_kwh"] * 100,
+            "trx_blended_cents": b["transactive_blended_usd_per_kwh"] * 100,
+        }
+    ).reset_index()
+
+
+def revenue_lines_musd(valuation: Valuation) -> pd.DataFrame:
+    """Per DSO: the revenue lines of Eqs. 30-41 and the balance, in $M/yr (balance in USD)."""
+    columns = [c for c in REVENUE_COLUMNS if c.endswith("_usd") and c != "balance_usd"]
+    out = valuation.rates.set_index("dso")[columns] / 1e6
+    out["balance_usd"] = valuation.rates.set_index("dso")["balance_usd"]
+    return out.reset_index()
