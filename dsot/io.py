@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -21,20 +23,27 @@ def _readable(path: str) -> None:
     os.chmod(path, 0o666 & ~umask)
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` (UTF-8, newline line endings) to ``path`` atomically."""
+@contextmanager
+def _atomic_target(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Yield a temporary file beside ``path``; move it into place if the block succeeds, else remove it."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        yield tmp
         _readable(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8, newline line endings) to ``path`` atomically."""
+    with _atomic_target(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return Path(path)
 
 
 def atomic_write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
@@ -47,16 +56,7 @@ def atomic_write_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> P
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with _atomic_target(path) as tmp:
         pq.write_table(table, tmp, compression="zstd", write_statistics=True, store_schema=False)
-        _readable(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return Path(path)

@@ -127,3 +127,17 @@ def test_changing_an_assumption_regenerates_the_audit(tmp_path: Path, monkeypatc
     monkeypatch.delenv("DSOT_DATA_DIR")
     assert runner.invoke(app, ["audit", "--out", str(out)]).exit_code == 0  # back to the repository's data
     assert (pd.read_csv(out, dtype=str, keep_default_na=False).query("ref == 'T31'")["status"] == "reproduced").all()
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    from dsot.io import atomic_write_parquet
+
+    target = tmp_path / "out.parquet"
+    atomic_write_parquet(pd.DataFrame({"b": [1.5]}), target)
+    before = target.read_bytes()
+    with pytest.raises(Exception, match=r"Conversion failed|object"):  # pyarrow cannot store mixed objects
+        atomic_write_parquet(pd.DataFrame({"b": [1.5, object()]}), target)
+    assert target.read_bytes() == before
+    assert pd.read_parquet(target)["b"].tolist() == [1.5]
+    assert target.stat().st_mode & 0o044  # readable like any file the user writes (mkstemp alone gives 0600)
+    assert not list(tmp_path.glob(".*.tmp"))
