@@ -97,21 +97,26 @@ def customer_months(case: Case, statistics: pd.DataFrame) -> pd.DataFrame:
     customers = case.table("customers").set_index("customer")
     info = customers[["dso", "substation", "customer_class", "building_type", "rate_plan", "participating", "weight_customers"]]
     frame = statistics.join(info.rename(columns={"weight_customers": "weight"}), on="customer")
-    industrial = _industrial_months(case, statistics)
+    industrial = _industrial_months(case)
     out = pd.concat([frame.reset_index(), industrial], ignore_index=True)
     out["industrial"] = out["customer_class"] == "industrial"
     return out
 
 
-def _industrial_months(case: Case, statistics: pd.DataFrame) -> pd.DataFrame:
+def _industrial_months(case: Case) -> pd.DataFrame:
     prices, _ = engine.prices_from_case(case)
     intervals = np.bincount(prices.month_of_interval, minlength=len(prices.months))
     rows = []
     for row, dso_id in enumerate(case.metadata.dso_ids):
         dso = case.metadata.dso(dso_id)
         count = dso.customers.get("industrial", 0)
-        if count == 0 or dso.industrial_load_mw == 0:
+        if dso.industrial_load_mw == 0:
             continue
+        if count == 0:
+            raise ValueError(
+                f"case.yaml of {case.metadata.case_id}: DSO {dso_id} has an industrial load of {dso.industrial_load_mw} MW "
+                "but no industrial customers to bill it to (customers: industrial)"
+            )
         kw = dso.industrial_load_mw * 1000.0 / count  # one industrial customer's constant load
         kwh_per_interval = kw / engine.INTERVALS_PER_HOUR
         lmp = np.bincount(prices.month_of_interval, weights=prices.lmp_rt_usd_per_mwh[row], minlength=len(prices.months))

@@ -242,3 +242,18 @@ def test_bill_changes_match_customers_across_cases(valuations):
         "transactive, not responding",
     }
     np.testing.assert_allclose(changes["change_usd"], changes["transactive_bill_usd"] - changes["bau_bill_usd"])
+
+
+def test_an_industrial_load_without_industrial_customers_is_refused(tmp_path):
+    from dataclasses import replace
+
+    from dsot.cases import examples, write_case
+
+    meta = examples.tiny_metadata("bau")
+    first = replace(meta.dsos[0], customers={**meta.dsos[0].customers, "industrial": 0})
+    path = write_case(
+        tmp_path / "case", replace(meta, dsos=(first, *meta.dsos[1:])), examples.tiny_tables("bau"), examples.tiny_arrays("bau")
+    )
+    case = read_case(path)
+    with pytest.raises(ValueError, match=r"industrial load of 5\.0 MW but no industrial customers"):
+        val.customer_months(case, engine.case_statistics(case))
