@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from dsot.registry import equation
+from dsot.revenues import weighted_total
 
 Number = float | npt.NDArray[np.float64]
 
@@ -152,8 +153,7 @@ def transactive_energy_kwh(weights: npt.ArrayLike, energy_kwh: npt.ArrayLike) ->
     >>> transactive_energy_kwh(2.0, [100.0, 50.0])
     300.0
     """
-    w = np.asarray(weights, dtype=np.float64)
-    return float(np.sum(w * np.asarray(energy_kwh, dtype=np.float64)))
+    return weighted_total(weights, energy_kwh)
 
 
 @equation(57, section="4.3.2.2")
@@ -260,7 +260,7 @@ def congestion_revenue_usd(weights: npt.ArrayLike, customer_congestion: npt.Arra
     >>> congestion_revenue_usd(100.0, [0.5, 1.5])
     200.0
     """
-    return float(np.sum(np.asarray(weights, dtype=np.float64) * np.asarray(customer_congestion, dtype=np.float64)))
+    return weighted_total(weights, customer_congestion)
 
 
 @equation(61, section="4.3.2.2")

@@ -905,8 +905,7 @@ def dso_hourly_series(case: Case, dso: int, parameter_set: ParameterSet = "study
     summed by hour) [MWh], ``bilateral_mwh`` (:math:`Qbi_h`) [MWh] and
     ``bilateral_price_usd_per_mwh`` (:math:`Pbi_h`) [USD/MWh].
     """
-    tz = case.metadata.timezone
-    s = {k: v.tz_convert(tz) for k, v in dso_series(case, dso).items()}
+    s = dso_series(case, dso)  # read on the case's local time zone, as bilateral_schedule needs
     supply = wholesale.hourly_energy_mwh(s["delivered"])
     schedule = wholesale.bilateral_schedule(s["lmp_da"], s["cleared"], supply, wholesale.load_wholesale_parameters(parameter_set))
     return pd.DataFrame(

@@ -23,7 +23,16 @@ from dsot.registry import equation
 Number = float | npt.NDArray[np.float64]
 
 
-def _weighted_sum(weights: npt.ArrayLike, values: npt.ArrayLike) -> float:
+def weighted_total(weights: npt.ArrayLike, values: npt.ArrayLike) -> float:
+    """Sum of ``weights x values`` over customer(-month) rows, the scaling step of every equation of Section 4.2.
+
+    Weights are real customers per simulated customer (non-negative); values are any
+    per-row quantity (charges in USD, energy in kWh), finite, possibly negative (net
+    metering).
+
+    >>> weighted_total([2.0, 3.0], [100.0, -10.0])
+    170.0
+    """
     w = np.asarray(weights, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
     if w.shape != v.shape and w.ndim != 0:
@@ -66,7 +75,7 @@ def annual_revenue_usd(weights: npt.ArrayLike, monthly_charges_usd: npt.ArrayLik
     >>> annual_revenue_usd([2.0, 3.0], [100.0, 10.0])
     230.0
     """
-    return _weighted_sum(weights, monthly_charges_usd)
+    return weighted_total(weights, monthly_charges_usd)
 
 
 @equation(33, section="4.2.1")

@@ -159,7 +159,7 @@ def dso_case_inputs(case: Case, dso: int, months: pd.DataFrame, params: Wholesal
     total = sum(info.customers.values())
     return cfs.DSOCase(
         dso=f"DSO #{dso}",
-        case="bau" if case.metadata.kind == "bau" else case.metadata.kind,
+        case=case.metadata.kind,
         dso_type=info.type,
         customers=float(total),
         peak_mw=float(series["delivered"].max()) * 12.0,
@@ -221,7 +221,7 @@ def solve_tier1_price(rows: pd.DataFrame, tariff: bills.FixedTariff, requirement
     """The tier-1 price (Eq. 43) at which ``rows``' fixed-price bills collect ``requirement_usd``."""
     guess = replace(tariff, tier1_price_usd_per_kwh=0.0)
     at_guess = rev.annual_revenue_usd(rows["weight"], _fixed_bills(rows, guess)["bill_usd"])
-    energy = rev.annual_revenue_usd(rows["weight"], rows["energy_kwh"])
+    energy = rev.weighted_total(rows["weight"], rows["energy_kwh"])
     return ratemaking.tier1_price_usd_per_kwh(0.0, at_guess, requirement_usd, energy)
 
 
@@ -285,7 +285,7 @@ def transactive_terms(
     rebate = pd.Series(per_sub["rebate_usd_per_kwh"].reindex(key).fillna(0.0).to_numpy(), index=rows.index)
     lmp_usd = rows["da_lmp_usd"] + rows["rt_lmp_usd"] - rows["da_rt_lmp_usd"]
     other = retail_multiplier * lmp_usd + congestion - rebate * rows["energy_kwh"] + design.fixed.connection_charge_usd
-    price = (requirement_usd - rev.annual_revenue_usd(rows["weight"], other)) / rev.annual_revenue_usd(
+    price = (requirement_usd - rev.annual_revenue_usd(rows["weight"], other)) / rev.weighted_total(
         rows["weight"], rows["energy_kwh"]
     )
     return TransactiveTerms(retail_multiplier, price, congestion, rebate, per_sub.reset_index())
@@ -434,8 +434,8 @@ def _revenue_lines(rows: pd.DataFrame, components: pd.DataFrame, requirement_usd
     fixed_sales = rev.fixed_sales_usd(fix_energy, fix_demand, fix_connect)
     trx_sales = rev.transactive_sales_usd(da, rt, dist, trx_connect, congestion)
     retail = rev.retail_sales_usd(fixed_sales, trx_sales)
-    fixed_energy = rev.annual_revenue_usd(w[fixed], rows.loc[fixed, "energy_kwh"])
-    trx_energy = rev.annual_revenue_usd(w[trx], rows.loc[trx, "energy_kwh"])
+    fixed_energy = rev.weighted_total(w[fixed], rows.loc[fixed, "energy_kwh"])
+    trx_energy = rev.weighted_total(w[trx], rows.loc[trx, "energy_kwh"])
     return {
         "fixed_energy_revenue_usd": fix_energy,
         "demand_charge_revenue_usd": fix_demand,
@@ -577,6 +577,44 @@ def write_valuation(valuation: Valuation, out: Path) -> list[Path]:
         atomic_write_parquet(monthly, out / "bills_by_customer_month.parquet"),
         atomic_write_csv(rebates.assign(**head), out / "congestion_rebates.csv"),
     ]
+
+
+def class_totals(valuations: dict[str, Valuation]) -> pd.DataFrame:
+    """Weighted annual totals by case, class and rate plan over all DSOs, in book units.
+
+    Columns: case (the dict key), customer_class, rate_plan, customers_k (thousands),
+    energy_twh, revenue_musd, average_bill (USD per customer-year) and cents (per kWh).
+    """
+    frame = pd.concat([bills_by_class(v).assign(case=k) for k, v in valuations.items()])
+    totals = frame.groupby(["case", "customer_class", "rate_plan"], as_index=False)[
+        ["customers", "energy_kwh", "revenue_usd"]
+    ].sum()
+    return pd.DataFrame(
+        {
+            "case": totals["case"],
+            "customer_class": totals["customer_class"],
+            "rate_plan": totals["rate_plan"],
+            "customers_k": totals["customers"] / 1e3,
+            "energy_twh": totals["energy_kwh"] / 1e9,
+            "revenue_musd": totals["revenue_usd"] / 1e6,
+            "average_bill": totals["revenue_usd"] / totals["customers"],
+            "cents": totals["revenue_usd"] / totals["energy_kwh"] * 100,
+        }
+    )
+
+
+def rebate_rows(valuation: Valuation, dso: int) -> pd.DataFrame:
+    """One DSO's monthly congestion revenue ($K), transactive energy (GWh) and rebate (mills/kWh), for tables."""
+    r = valuation.rebates[valuation.rebates["dso"] == dso]
+    return pd.DataFrame(
+        {
+            "substation": r["substation"],
+            "month": r["month"].astype(str),
+            "congestion_revenue_kusd": r["congestion_revenue_usd"] / 1e3,
+            "transactive_energy_gwh": r["transactive_energy_kwh"] / 1e6,
+            "rebate_mills": r["rebate_usd_per_kwh"] * 1e3,
+        }
+    )
 
 
 def monthly_class_bills(valuation: Valuation) -> pd.DataFrame:
