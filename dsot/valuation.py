@@ -180,9 +180,15 @@ def revenue_requirements(
     A transactive case needs its BAU case (``bau``, ``bau_months``): the capacity and
     transmission lines and the substation fleet depend on the BAU peak (Eqs. 12-13, App. B).
     """
+    return _requirements_and_statements(case, months, parameter_set, bau, bau_months)[0]
+
+
+def _requirements_and_statements(
+    case: Case, months: pd.DataFrame, parameter_set: ParameterSet, bau: Case | None, bau_months: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     inputs = cfs.load_cfs_inputs(parameter_set)
     params = inputs.wholesale
-    rows = []
+    rows, statements = [], []
     for dso in case.metadata.dso_ids:
         this = dso_case_inputs(case, dso, months, params)
         base = None
@@ -192,7 +198,9 @@ def revenue_requirements(
                     f"case {case.metadata.case_id} is transactive: its BAU case is needed for the revenue requirement"
                 )
             base = dso_case_inputs(bau, dso, bau_months, params)
-        statement = cfs.dso_cfs(inputs, this, base).set_index("line")["cash_flow_kusd_per_yr"]
+        full = cfs.dso_cfs(inputs, this, base)
+        statements.append(full.assign(dso=dso))
+        statement = full.set_index("line")["cash_flow_kusd_per_yr"]
         capex, opex = float(statement["capital_expenses"]) * 1e3, float(statement["operating_expenses"]) * 1e3
         rows.append(
             {
@@ -205,7 +213,7 @@ def revenue_requirements(
                 "energy_sold_mwh": this.energy_sold_mwh,
             }
         )
-    return pd.DataFrame(rows).set_index("dso")
+    return pd.DataFrame(rows).set_index("dso"), pd.concat(statements, ignore_index=True)
 
 
 # --- ratemaking and bills ----------------------------------------------------------------------
@@ -317,6 +325,9 @@ class Valuation:
     """One row per customer and month (industrial lumps included): class, plan, weight, energy and bill components."""
     rebates: pd.DataFrame
     """Per DSO, substation and month: congestion revenue, transactive energy and rebate (empty for BAU)."""
+    statements: pd.DataFrame
+    """Each DSO's CFS (Table 5 form, Table 21 lines; columns of :func:`dsot.cfs.dso_cfs` plus ``dso``),
+    revenue lines taken from the customers' bills."""
 
 
 def value_case(
@@ -349,7 +360,7 @@ def value_case(
         say("BAU statistics")
         bau_months = customer_months(bau, engine.case_statistics(bau) if bau_statistics is None else bau_statistics)
     say("revenue requirements (DSO cash-flow statements)")
-    requirement = revenue_requirements(case, months, parameter_set, bau, bau_months)
+    requirement, statements = _requirements_and_statements(case, months, parameter_set, bau, bau_months)
     parts, rate_rows, rebate_frames = [], [], []
     for dso in case.metadata.dso_ids:
         say(f"ratemaking and bills, DSO {dso}")
@@ -398,7 +409,36 @@ def value_case(
     frame["bill_usd"] = frame[list(BILL_COMPONENTS)].sum(axis=1)
     rates = requirement.join(pd.DataFrame(rate_rows).set_index("dso")).reset_index()
     rebates = pd.concat(rebate_frames, ignore_index=True) if rebate_frames else pd.DataFrame()
-    return Valuation(case.metadata.case_id, case.metadata.kind, parameter_set, rates, frame, rebates)
+    statements = _with_revenue_lines(statements, rates)
+    return Valuation(case.metadata.case_id, case.metadata.kind, parameter_set, rates, frame, rebates, statements)
+
+
+REVENUE_LINES = {
+    "fixed_price_energy_charges": "fixed_energy_revenue_usd",
+    "demand_charges": "demand_charge_revenue_usd",
+    "fixed_price_connect_charges": "fixed_connection_revenue_usd",
+    "fixed_price_sales": "fixed_sales_usd",
+    "day_ahead_energy_charges": "day_ahead_revenue_usd",
+    "real_time_energy_charges": "real_time_revenue_usd",
+    "distribution_charges": "distribution_revenue_usd",
+    "transactive_connect_charges": "transactive_connection_revenue_usd",
+    "congestion_charges": "congestion_revenue_usd",
+    "transactive_sales": "transactive_sales_usd",
+    "retail_sales": "retail_sales_usd",
+    "revenues": "retail_sales_usd",
+    "balance": "balance_usd",
+}
+"""DSO CFS revenue line -> the valuation's revenue column (Eqs. 30-41) that fills it."""
+
+
+def _with_revenue_lines(statements: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """The DSO CFSs with their revenue lines replaced by what the bills collect [kUSD/yr]."""
+    by_dso = rates.set_index("dso")
+    values = [
+        by_dso.at[dso, REVENUE_LINES[line]] / 1e3 if line in REVENUE_LINES else value
+        for dso, line, value in zip(statements["dso"], statements["line"], statements["cash_flow_kusd_per_yr"], strict=True)
+    ]
+    return statements.assign(cash_flow_kusd_per_yr=values)
 
 
 def _retail_multiplier(case: Case, dso: int, design: RateDesign) -> float:

@@ -75,6 +75,19 @@ def test_customer_bills_sum_to_the_revenue_lines(valuations, kind):
     np.testing.assert_allclose(parts, sales, rtol=1e-12)
 
 
+@pytest.mark.parametrize("kind", ["bau", "transactive-batteries"])
+def test_dso_statements_carry_the_bills_and_add_up(valuations, kind):
+    v = valuations[kind]
+    s = v.statements.pivot(index="dso", columns="line", values="cash_flow_kusd_per_yr")
+    assert len(s) == 8
+    np.testing.assert_allclose(s["retail_sales"] * 1e3, v.rates.set_index("dso")["retail_sales_usd"], rtol=1e-12)
+    np.testing.assert_allclose(s["revenues"], s["capital_expenses"] + s["operating_expenses"], rtol=1e-9)
+    lines = v.statements.drop_duplicates("line")
+    for parent in ("fixed_price_sales", "transactive_sales", "retail_sales"):
+        children = lines.loc[lines["parent"] == parent, "line"]
+        np.testing.assert_allclose(s[children].sum(axis=1), s[parent], rtol=1e-12, atol=1e-9)
+
+
 def test_bau_has_no_transactive_sales_and_one_tier1_price_per_dso(valuations):
     rates = valuations["bau"].rates
     assert (rates["transactive_sales_usd"] == 0).all()
