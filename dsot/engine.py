@@ -51,6 +51,9 @@ import numba
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from llvmlite import ir as llvm_ir
+from numba.core import types
+from numba.extending import intrinsic
 
 from dsot.cases.reader import Case
 from dsot.registry import equation
@@ -64,6 +67,8 @@ INTERVALS_PER_BLOCK = 3
 LOWEST = 1e300
 """Magnitude of the finite start value of running maxima (the fast-math kernel assumes finite values;
 validated cases hold only finite numbers)."""
+INT64_LOWEST = -(2**63) + 1
+"""Start value of the integer running maximum in :func:`_max_of_sums`."""
 
 
 @dataclass(frozen=True)
@@ -102,46 +107,94 @@ class Prices:
         return np.asarray(self.price_rt_usd_per_kwh.reshape(rows, n // INTERVALS_PER_HOUR, -1).mean(axis=2))
 
 
+@intrinsic
+def _bits(typingctx, x):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """The IEEE-754 bits of a float64 as an int64 (a bit cast, no conversion)."""
+    if x != types.float64:
+        return None
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        return builder.bitcast(args[0], llvm_ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _from_bits(typingctx, x):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """The float64 whose IEEE-754 bits are the int64 ``x`` (inverse of :func:`_bits`)."""
+    if x != types.int64:
+        return None
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        return builder.bitcast(args[0], llvm_ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+@numba.njit(fastmath=True, cache=True, inline="always")
+def _max_of_sums(q, start, step):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Largest 15-minute sum ``q[t] + q[t+1] + q[t+2]`` for t = start, start + step, ... (in float64).
+
+    LLVM does not vectorize a floating-point maximum here, but it does an integer one.
+    Non-negative doubles order like their bits read as int64, and every negative double
+    reads as a negative int64: so when the largest bit pattern is non-negative it is the
+    largest sum.  Otherwise every sum is negative (a month of net export), and the loop is
+    repeated with float comparisons.
+    """
+    count = (q.shape[0] - 2 - start + step - 1) // step
+    top = INT64_LOWEST
+    for j in range(count):
+        t = start + j * step
+        k = _bits(np.float64(q[t]) + np.float64(q[t + 1]) + np.float64(q[t + 2]))
+        top = k if k > top else top
+    if top >= 0:
+        return _from_bits(top)
+    best = -LOWEST
+    for j in range(count):
+        t = start + j * step
+        best = max(best, np.float64(q[t]) + np.float64(q[t + 1]) + np.float64(q[t + 2]))
+    return best
+
+
 @numba.njit(parallel=True, cache=True, fastmath=True)
 def _energy_kernel(energy, bounds, dso_row, sub_row, lmp_rt, price_rt, use_price, chunks, out):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """Month-outer loop within each thread's customers, so a month of prices stays in cache."""
+    """Month-outer loop within each thread's customers, so a month of prices stays in cache.
+
+    Loops run over slices from index 0 (numba then drops its negative-index checks and
+    LLVM vectorizes the sums); maxima go through :func:`_max_of_sums`.
+    """
     customers = energy.shape[0]
     n_months = len(bounds) - 1
     size = (customers + chunks - 1) // chunks
     for k in numba.prange(chunks):
         lo = k * size
         hi = min(customers, lo + size)
-        prev1 = np.zeros(max(hi - lo, 0))
-        prev2 = np.zeros(max(hi - lo, 0))
         for m in range(n_months):
+            a = bounds[m]
+            b = bounds[m + 1]
             for c in range(lo, hi):
-                g = dso_row[c]
-                s = sub_row[c]
-                p1 = prev1[c - lo]
-                p2 = prev2[c - lo]
+                q = energy[c, a:b]
+                lmp = lmp_rt[dso_row[c], a:b]
                 total = 0.0
                 lmp_sum = 0.0
+                for t in range(q.shape[0]):
+                    x = np.float64(q[t])
+                    total += x
+                    lmp_sum += x * lmp[t]
                 price_sum = 0.0
-                block_max = -LOWEST  # finite sentinels: fastmath assumes no infinities
-                rolling_max = -LOWEST
-                for t in range(bounds[m], bounds[m + 1], 3):
-                    q0 = np.float64(energy[c, t])
-                    q1 = np.float64(energy[c, t + 1])
-                    q2 = np.float64(energy[c, t + 2])
-                    block = q0 + q1 + q2
-                    total += block
-                    lmp_sum += q0 * lmp_rt[g, t] + q1 * lmp_rt[g, t + 1] + q2 * lmp_rt[g, t + 2]
-                    if use_price:
-                        price_sum += q0 * price_rt[s, t] + q1 * price_rt[s, t + 1] + q2 * price_rt[s, t + 2]
-                    rolling_max = max(rolling_max, max(q0 + p1 + p2, max(q1 + q0 + p1, block)))
-                    block_max = max(block_max, block)
-                    p2 = q1
-                    p1 = q2
-                prev1[c - lo] = p1
-                prev2[c - lo] = p2
+                if use_price:
+                    price = price_rt[sub_row[c], a:b]
+                    for t in range(q.shape[0]):
+                        price_sum += np.float64(q[t]) * price[t]
+                # the rolling sums ending at the month's first two intervals reach into the
+                # previous month (zeros before the first interval of the data)
+                p1 = np.float64(energy[c, a - 1]) if a >= 1 else 0.0
+                p2 = np.float64(energy[c, a - 2]) if a >= 2 else 0.0
+                q0 = np.float64(q[0])
+                first = max(q0 + p1 + p2, np.float64(q[1]) + q0 + p1)
                 out[c, m, 0] = total
-                out[c, m, 1] = 4.0 * block_max
-                out[c, m, 2] = 4.0 * rolling_max
+                out[c, m, 1] = 4.0 * _max_of_sums(q, 0, INTERVALS_PER_BLOCK)
+                out[c, m, 2] = 4.0 * max(first, _max_of_sums(q, 0, 1))
                 out[c, m, 3] = lmp_sum / 1000.0
                 out[c, m, 4] = price_sum
 

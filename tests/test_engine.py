@@ -83,6 +83,25 @@ def test_kernels_equal_the_reference_on_random_customers(energy, day_ahead):
         np.testing.assert_allclose(got_da[c], expected[list(engine.DAY_AHEAD_FIELDS)].to_numpy(), rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize(
+    "fill",
+    [
+        pytest.param(lambda n: -1.0 - np.arange(n) % 7, id="net-export-all-month"),
+        pytest.param(lambda n: np.where(np.arange(n) % 2, -0.0, -3.0), id="negative-zero-and-export"),
+        pytest.param(lambda n: np.zeros(n), id="zero"),
+        pytest.param(lambda n: np.where(np.arange(n) == n - 1, 2.5, -1.0), id="one-import-at-the-end"),
+    ],
+)
+def test_demand_maxima_hold_for_any_sign(fill):
+    # the kernel's vectorized maximum reads float bits as integers; negative sums take a second path
+    energy = np.vstack([fill(2 * 288), -fill(2 * 288)]).astype(np.float64)
+    rows = np.zeros(2, dtype=np.int64)
+    got = engine.energy_statistics(energy, rows, rows, PRICES)
+    for c in range(2):
+        expected = engine.reference_statistics(energy[c], None, 0, 0, PRICES)[list(engine.ENERGY_FIELDS)]
+        np.testing.assert_allclose(got[c], expected.to_numpy(), rtol=1e-12, atol=1e-12)
+
+
 @given(arrays(np.float64, (2, 2 * 288), elements=st.floats(-5, 20)), st.floats(0.1, 10))
 def test_sums_are_linear_and_demands_homogeneous_in_consumption(energy, factor):
     rows = np.zeros(2, dtype=np.int64)
