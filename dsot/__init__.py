@@ -7,6 +7,7 @@ registry (:mod:`dsot.registry`) is complete.
 from dsot import (
     accf,
     bills,
+    customers,
     dso_capital,
     engine,
     finance,
@@ -18,12 +19,15 @@ from dsot import (
     substations,
     wholesale,
 )
+from dsot.cfs import bulk as cfs_bulk
 from dsot.cfs import dso as cfs_dso
 
 __all__ = [
     "accf",
     "bills",
+    "cfs_bulk",
     "cfs_dso",
+    "customers",
     "dso_capital",
     "engine",
     "finance",

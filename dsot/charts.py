@@ -292,3 +292,64 @@ def monthly_bills_chart(monthly: pd.DataFrame, title: str) -> alt.Chart:
         .properties(width=200, height=180)
         .resolve_scale(y="independent")
     )
+
+
+def generator_costs_revenues_chart(bars: pd.DataFrame, title: str) -> alt.FacetChart:
+    """Generator costs beside revenues by technology, stacked by line item, one panel per case.
+
+    ``bars`` is :func:`dsot.cfs.bulk.cost_revenue_by_technology` output (M$/yr).
+    """
+    items = list(dict.fromkeys(bars["item"]))
+    return (
+        alt.Chart(bars)
+        .mark_bar()
+        .encode(
+            x=alt.X("technology:N", title=None, sort=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
+            xOffset=alt.XOffset("side:N", sort=["Costs", "Revenues"]),
+            y=alt.Y("sum(value_musd_per_yr):Q", title="Annual amount (M$/yr); left bar costs, right bar revenues"),
+            color=alt.Color("item:N", title="Line item", sort=items, legend=alt.Legend(orient="bottom", columns=4)),
+            order=alt.Order("order:Q"),
+            tooltip=["case:N", "technology:N", "side:N", "item:N", alt.Tooltip("value_musd_per_yr:Q", format=",.0f")],
+        )
+        .transform_calculate(order=f"indexof({items!r}, datum.item)")
+        .properties(width=300, height=240)
+        .facet(column=alt.Column("case:N", title=None, sort=None), title=title)
+    )
+
+
+def customer_asset_cost_chart(costs: pd.DataFrame, value: str, value_title: str, title: str) -> alt.Chart:
+    """Customer asset costs by building type, stacked by asset (Section 5.1).
+
+    ``costs`` is :func:`dsot.customers.asset_costs_by` output keyed by ``building_type``
+    (or any frame with building_type, asset and the ``value`` column).
+    """
+    shown = costs[costs[value].fillna(0.0) != 0.0]
+    return (
+        alt.Chart(shown, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"sum({value}):Q", title=value_title),
+            y=alt.Y("building_type:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+            color=alt.Color("asset:N", title="Asset", legend=alt.Legend(orient="bottom", columns=3)),
+            tooltip=["building_type:N", "asset:N", alt.Tooltip(f"{value}:Q", format=",.1f")],
+        )
+        .properties(width=420, height=260)
+    )
+
+
+def terminal_expenses_chart(by_case: dict[str, pd.DataFrame], title: str) -> alt.Chart:
+    """Stacked bars of terminal expenses by stakeholder, one bar group per case (:func:`dsot.system.terminal_by_stakeholder`)."""
+    frame = pd.concat([f.assign(case=case) for case, f in by_case.items()], ignore_index=True)
+    frame = frame.assign(value_musd=frame["value"] / 1e3)
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("terminal:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("sum(value_musd):Q", title="$M/yr"),
+            color=alt.Color("stakeholder:N", title="Paid by", legend=alt.Legend(orient="bottom")),
+            row=alt.Row("case:N", title=None, sort=list(by_case)),
+            tooltip=["case:N", "terminal:N", "stakeholder:N", alt.Tooltip("value_musd:Q", format=",.0f", title="$M/yr")],
+        )
+        .properties(width=440)
+    )

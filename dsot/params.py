@@ -52,6 +52,7 @@ UNITS: dict[str, float | None] = {
     "USD": 1.0,
     "kUSD": 1.0,
     "kUSD/yr": 1.0,
+    "USD/yr": 1.0,
     "USD/acre": 1.0,
     "USD/kVA": 1.0,
     "USD/1000 customers": 1.0,

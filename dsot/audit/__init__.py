@@ -140,7 +140,7 @@ Producer = Callable[[ParameterSet], Iterable[AuditRow]]
 
 
 def _producers() -> list[Producer]:
-    from dsot.audit import appendices_c_d, appendix_a, section_3_2, section_3_3
+    from dsot.audit import appendices_c_d, appendix_a, section_3_2, section_3_3, section_5, section_6
 
     return [
         appendix_a.table2,
@@ -158,6 +158,8 @@ def _producers() -> list[Producer]:
         section_3_3.table17_42,
         section_3_3.table18_20,
         section_3_3.table21,
+        section_5.table23,
+        section_6.table25,
         appendix_a.table30,
         appendix_a.table31,
         section_3_2.table37,
