@@ -184,9 +184,19 @@ def table38_markdown(values: pd.DataFrame, formulas: dict[tuple[str, str], tuple
 
 def cfs_table(frame: pd.DataFrame, table_id: str, title: str | None, labels: dict[str, str]) -> GT:
     """A cash-flow statement with its lines indented by level of detail; numbers in $K/yr."""
-    shown = frame.assign(
-        label=[("\u2003" * (int(level) - 1)) + str(label) for level, label in zip(frame["level"], frame["label"], strict=True)]
-    )
+    shown = frame.assign(label=_indented(frame))
     columns = [c for c in labels if c != "label"]
     gt = _gt(shown[["label", *columns]], table_id, title).cols_label(cases=labels)
     return gt.fmt_number(columns=columns, decimals=0).sub_missing(columns=columns, missing_text="–")
+
+
+def _indented(lines: pd.DataFrame) -> list[str]:
+    """CFS line labels indented by their level of detail (an em space per level below the first)."""
+    return [("\u2003" * (int(level) - 1)) + str(label) for level, label in zip(lines["level"], lines["label"], strict=True)]
+
+
+def form_table(lines: pd.DataFrame, table_id: str, title: str | None, max_level: int) -> GT:
+    """The form of a CFS (Tables 1 and 5): its lines down to ``max_level``, indented, with their symbols."""
+    shown = lines[lines["level"] <= max_level]
+    shown = pd.DataFrame({"label": _indented(shown), "line": shown["line"], "level": shown["level"]})
+    return _gt(shown, table_id, title).cols_label(label="Category / line / element", line="Symbol", level="Level")

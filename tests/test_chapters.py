@@ -31,6 +31,10 @@ def test_quarto_book_lists_every_chapter_once():
     assert on_disk == set(listed) - {ROOT / "index.qmd"}
 
 
+FIGURE_CALL = re.compile(r"\b(charts\.(?!use_static_renderer)\w+|diagrams\.diagram_chart|sankey\.sankey_chart)\(")
+"""Calls that draw a figure: chart builders, the value activity diagrams and the Sankey diagrams."""
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_tables_and_figures_are_labelled_captioned_and_described(path: Path):
     notebook = nbformat.read(path, as_version=4)
@@ -41,7 +45,7 @@ def test_tables_and_figures_are_labelled_captioned_and_described(path: Path):
         opts = options(cell.source)
         label = opts.get("label", "")
         produces_table = "tables." in cell.source
-        produces_figure = "charts." in cell.source and "use_static_renderer" not in cell.source
+        produces_figure = bool(FIGURE_CALL.search(cell.source))
         if produces_table:
             assert label.startswith("tbl-") and opts.get("tbl-cap"), f"table cell without tbl- label and caption:\n{cell.source}"
             if "markdown" not in cell.source:  # great-tables output: its HTML id is the label
@@ -59,7 +63,7 @@ def test_tables_and_figures_are_labelled_captioned_and_described(path: Path):
 def test_chapter_cells_stay_short_and_outputs_are_committed(path: Path):
     notebook = nbformat.read(path, as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
-    renders = re.compile(r"\b(tables|charts)\.\w+\(|show_equations\(|print\(")
+    renders = re.compile(r"\b(tables|charts|diagrams|sankey)\.\w+\(|show_equations\(|print\(")
     rendering = [c for c in code if renders.search(c.source) and "import " not in c.source]
     assert rendering and all(c.get("outputs") for c in rendering), (
         "execute the chapter (dsot execute-chapters) and commit its outputs"
