@@ -212,15 +212,24 @@ def bench(
 def valuation(
     case_dir: Annotated[Path, typer.Argument(help="A case directory (holding case.yaml).")],
     out: Annotated[
-        Path, typer.Option("--out", help="Directory receiving rates, bills and revenues (files replaced atomically).")
+        Path,
+        typer.Option(
+            "--out", help="Directory receiving rates, bills, revenues and every stakeholder's CFS (files replaced atomically)."
+        ),
     ],
     bau: Annotated[
         Path | None, typer.Option("--bau", help="The BAU case of a transactive case (needed for its revenue requirement).")
     ] = None,
     parameter_set: SetOption = "study",
 ) -> None:
-    """Section 4 on a case: each DSO's revenue requirement, rates, customer bills and revenues."""
+    """A case's valuation: rates, bills and revenues (Section 4) and every stakeholder's CFS (Sections 3, 5, 6).
+
+    Writes the Section 4 files, each stakeholder's cash-flow statement at every level of
+    detail, the system's cash flows (Figure 3) and total cost, and one Excel workbook.
+    """
+    from dsot import engine
     from dsot.cases import CaseError, read_case
+    from dsot.system import SYSTEM_FILES, system_view, write_system
     from dsot.valuation import VALUATION_FILES, value_case, write_valuation
 
     chosen = _parameter_set(parameter_set)
@@ -236,7 +245,8 @@ def valuation(
     if base is not None and (base.metadata.kind != "bau" or base.metadata.dso_ids != case.metadata.dso_ids):
         console.print(f"[red]error:[/red] --bau {bau} must be a BAU case with the same DSOs as {case_dir}")
         raise typer.Exit(2)
-    stages = 3 + (1 if base is not None else 0) + len(case.metadata.dso_ids)
+    dsos = len(case.metadata.dso_ids)
+    stages = 5 + (2 + dsos if base is not None else 0) + dsos
     with Progress(TextColumn("{task.description:<50}"), BarColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("valuation", total=stages)
 
@@ -244,19 +254,30 @@ def valuation(
             progress.update(task, advance=1, description=message)
 
         try:
-            result = value_case(case, chosen, bau=base, progress=step)
+            base_stats = engine.case_statistics(base) if base is not None else None
+            base_result = (
+                value_case(base, chosen, statistics=base_stats, progress=lambda m: step(f"BAU: {m}"))
+                if base is not None
+                else None
+            )
+            result = value_case(case, chosen, bau=base, bau_statistics=base_stats, progress=step)
+            progress.update(task, description="writing outputs")
+            paths = write_valuation(result, out)
+            step("stakeholders' cash-flow statements")
+            view = system_view(case, result, chosen, bau=base, bau_valuation=base_result)
+            step("system flows and workbook")
+            paths += write_system(view, out)
         except ParameterError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
-        progress.update(task, description="writing outputs")
-        paths = write_valuation(result, out)
         progress.update(task, completed=stages, description="done")
     worst = float(result.rates["balance_usd"].abs().max())
     console.print(
         f"{case.metadata.case_id} ({chosen}): revenue - requirement at most {worst:.2e} USD over {len(result.rates)} DSOs"
     )
+    described = {**VALUATION_FILES, **SYSTEM_FILES}
     for path in paths:
-        console.print(f"wrote {path}: {VALUATION_FILES[path.name]}")
+        console.print(f"wrote {path}: {described[path.name]}")
 
 
 @app.command()

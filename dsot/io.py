@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -59,4 +60,25 @@ def atomic_write_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> P
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
     with _atomic_target(path) as tmp:
         pq.write_table(table, tmp, compression="zstd", write_statistics=True, store_schema=False)
+    return Path(path)
+
+
+XLSX_CREATED = datetime(2016, 1, 1)
+"""The creation date written into workbooks: fixed (the study year), so equal content gives equal bytes."""
+
+
+def atomic_write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -> Path:
+    """Write data frames as the sheets of one Excel workbook, atomically and deterministically.
+
+    Sheet names must be at most 31 characters (Excel's limit); XlsxWriter stamps the zip
+    members with a fixed date, and the document's creation date is :data:`XLSX_CREATED`.
+    """
+    long = [name for name in sheets if len(name) > 31]
+    if long:
+        raise ValueError(f"Excel sheet names are limited to 31 characters: {long}")
+    with _atomic_target(path) as tmp, open(tmp, "wb") as handle:
+        with pd.ExcelWriter(handle, engine="xlsxwriter") as writer:
+            writer.book.set_properties({"created": XLSX_CREATED})
+            for name, frame in sheets.items():
+                frame.to_excel(writer, sheet_name=name, index=False)
     return Path(path)

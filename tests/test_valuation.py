@@ -20,6 +20,7 @@ from dsot.cases import read_case
 from dsot.cases.cache import default_case_dir
 from dsot.cases.eight_node import CASE_NAMES
 from dsot.cli import app
+from dsot.system import SYSTEM_FILES
 
 BALANCE_USD = 1.0
 """The acceptance tolerance: revenues equal the requirement within $1 per DSO."""
@@ -202,7 +203,7 @@ def test_cli_valuation_writes_deterministic_files(paths, tmp_path):
     second = runner.invoke(app, [*args, "--out", str(tmp_path / "b")])
     assert second.exit_code == 0, second.output
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(val.VALUATION_FILES)
+    assert names == sorted({**val.VALUATION_FILES, **SYSTEM_FILES})
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     rates = pd.read_csv(tmp_path / "a" / "rates.csv")
