@@ -8,8 +8,10 @@ reviewers and scripts: their columns are :data:`dsot.audit.AUDIT_COLUMNS` and
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,6 +27,44 @@ console = Console(stderr=True)
 
 OutOption = Annotated[Path, typer.Option("--out", help="CSV file to write (replaced atomically).")]
 SetOption = Annotated[str, typer.Option("--parameter-set", help=f"Reading of the report: {' or '.join(PARAMETER_SETS)}.")]
+
+
+SetValues = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override an input: name=value, name=value unit or name[key=value,...]=value (repeatable).",
+    ),
+]
+OverridesFile = Annotated[
+    Path | None, typer.Option("--overrides", help="YAML file of input overrides (see dsot.overrides); applied before --set.")
+]
+
+
+def _overrides(sets: list[str] | None, file: Path | None) -> list[Any]:
+    """Parse ``--overrides`` and ``--set``; a bad one ends the command with exit status 2 and the reason."""
+    from dsot.overrides import load_overrides, parse_set
+
+    try:
+        return [*(load_overrides(file) if file is not None else []), *(parse_set(text) for text in sets or [])]
+    except ParameterError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@contextmanager
+def _overridden(overrides: list[Any]) -> Iterator[None]:
+    """Run the block on the data with the overrides applied (unknown names or wrong units: exit 2)."""
+    from dsot.overrides import OverrideError, overridden_data
+
+    try:
+        with overridden_data(overrides) as path:
+            if path is not None:
+                console.print(f"inputs overridden ({len(overrides)}): data copied to {path}")
+            yield
+    except OverrideError as exc:  # raised while applying them, before the block runs
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 def _parameter_set(value: str) -> ParameterSet:
@@ -69,6 +109,21 @@ def equations(out: OutOption) -> None:
     console.print(f"wrote {len(frame)} equations to {out}: {implemented} with a function")
 
 
+@app.command("parameter-sets")
+def parameter_sets_command(out: OutOption) -> None:
+    """Write every input on which the printed and study parameter sets differ, with both sources."""
+    from dsot.io import atomic_write_csv
+    from dsot.params import parameter_differences
+
+    try:
+        frame = parameter_differences()
+    except ParameterError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    atomic_write_csv(frame, out)
+    console.print(f"wrote {len(frame)} differences between the printed and study parameter sets to {out}")
+
+
 def _prepare_default_case() -> None:
     """Generate the demonstration case once, before chapters that use it run in parallel."""
     from dsot.cases.cache import default_case_dir
@@ -86,8 +141,19 @@ def report(
     customers_per_dso: Annotated[
         int | None, typer.Option("--customers-per-dso", help="Size of the demonstration case the chapters use (default 20).")
     ] = None,
+    sets: SetValues = None,
+    overrides_file: OverridesFile = None,
 ) -> None:
-    """Build the book: Quarto when installed, else execute the chapters and write HTML."""
+    """Build the book: Quarto when installed, else execute the chapters and write HTML.
+
+    With ``--set`` or ``--overrides`` every chapter runs on the overridden inputs.
+    """
+    with _overridden(_overrides(sets, overrides_file)):
+        _report(to, fallback, out, customers_per_dso)
+
+
+def _report(to: str, fallback: bool, out: Path, customers_per_dso: int | None) -> None:
+    """The work of :func:`report`, on the data ``DSOT_DATA_DIR`` points at."""
     from dsot.render import Chapter, RenderError, book_chapters, quarto_executable, render_fallback, render_with_quarto
 
     if to not in ("html", "pdf", "all"):
@@ -221,18 +287,27 @@ def valuation(
         Path | None, typer.Option("--bau", help="The BAU case of a transactive case (needed for its revenue requirement).")
     ] = None,
     parameter_set: SetOption = "study",
+    sets: SetValues = None,
+    overrides_file: OverridesFile = None,
 ) -> None:
     """A case's valuation: rates, bills and revenues (Section 4) and every stakeholder's CFS (Sections 3, 5, 6).
 
     Writes the Section 4 files, each stakeholder's cash-flow statement at every level of
     detail, the system's cash flows (Figure 3) and total cost, and one Excel workbook.
+    Inputs can be overridden (``--set``, ``--overrides``); the outputs then follow them.
     """
+    chosen = _parameter_set(parameter_set)
+    with _overridden(_overrides(sets, overrides_file)):
+        _valuation(case_dir, out, bau, chosen)
+
+
+def _valuation(case_dir: Path, out: Path, bau: Path | None, chosen: ParameterSet) -> None:
+    """The work of :func:`valuation`, on the data ``DSOT_DATA_DIR`` points at."""
     from dsot import engine
     from dsot.cases import CaseError, read_case
     from dsot.system import SYSTEM_FILES, system_view, write_system
     from dsot.valuation import VALUATION_FILES, value_case, write_valuation
 
-    chosen = _parameter_set(parameter_set)
     try:
         case = read_case(case_dir)
         base = read_case(bau) if bau is not None else None

@@ -358,3 +358,73 @@ def parameter_sets(name: str, data: Path | None = None) -> pd.DataFrame:
     wide = both.pivot_table(index=["parameter", *dims], columns="parameter_set", values="value", aggfunc="first", sort=False)
     meta = both.drop_duplicates(["parameter", *dims]).set_index(["parameter", *dims])[["unit", "source", "report_ref"]]
     return wide.join(meta).reset_index()[["parameter", *dims, *PARAMETER_SETS, "unit", "source", "report_ref"]]
+
+
+DIFFERENCE_COLUMNS = (
+    "file",
+    "parameter",
+    "key",
+    "printed",
+    "study",
+    "unit",
+    "printed_source",
+    "study_source",
+    "report_ref",
+    "note",
+)
+
+
+def parameter_differences(data: Path | None = None) -> pd.DataFrame:
+    """Every input on which the ``printed`` and ``study`` parameter sets differ, across all parameter files.
+
+    An input differs when a file gives it a ``printed`` and a ``study`` row with different
+    values (or units), or a row in only one of the two sets.  The table is generated
+    from ``data/parameters/*.csv`` as written, so it cannot drift from what the model uses.
+
+    Returns
+    -------
+    Columns of :data:`DIFFERENCE_COLUMNS`: the file name, the parameter, its key (the
+    file's dimension columns as ``name=value``), both values as written, the unit, each
+    set's source, the report reference and the study row's note (else the printed row's).
+    """
+    rows = []
+    for path in sorted(((data or data_dir()) / "parameters").glob("*.csv")):
+        raw = read_csv_strict(path, PARAMETER_COLUMNS)
+        if "parameter_set" not in raw.columns:
+            continue
+        dims = [c for c in raw.columns if c not in (*PARAMETER_COLUMNS, "parameter_set")]
+        split = raw[raw["parameter_set"].isin(PARAMETER_SETS)]
+        for (parameter, *key), group in split.groupby(["parameter", *dims], sort=False, dropna=False):
+            sets = group.set_index("parameter_set")
+            printed = sets.loc["printed"] if "printed" in sets.index else None
+            study = sets.loc["study"] if "study" in sets.index else None
+            same = printed is not None and study is not None and _same_value(printed, study)
+            if same:
+                continue
+            either = study if study is not None else printed
+            assert either is not None
+            rows.append(
+                {
+                    "file": path.name,
+                    "parameter": parameter,
+                    "key": ", ".join(f"{d}={v}" for d, v in zip(dims, key, strict=True) if v),
+                    "printed": printed["value"] if printed is not None else "(not in this set)",
+                    "study": study["value"] if study is not None else "(not in this set)",
+                    "unit": either["unit"],
+                    "printed_source": printed["source"] if printed is not None else "",
+                    "study_source": study["source"] if study is not None else "",
+                    "report_ref": either["report_ref"],
+                    "note": either["note"],
+                }
+            )
+    return pd.DataFrame(rows, columns=list(DIFFERENCE_COLUMNS))
+
+
+def _same_value(printed: pd.Series, study: pd.Series) -> bool:
+    """Whether two parameter rows give the same value in the same unit (numbers compared as numbers)."""
+    if printed["unit"] != study["unit"]:
+        return False
+    try:
+        return float(printed["value"].replace(",", "")) == float(study["value"].replace(",", ""))
+    except ValueError:
+        return bool(printed["value"] == study["value"])

@@ -13,6 +13,7 @@ from dsot.audit import AUDIT_COLUMNS
 from dsot.audit import audit as audit_rows
 from dsot.cli import app
 from dsot.equations import INDEX_COLUMNS
+from dsot.params import DIFFERENCE_COLUMNS, parameter_differences
 from dsot.render import book_chapters, render_fallback
 
 runner = CliRunner()
@@ -49,6 +50,32 @@ def test_equations_writes_one_row_per_equation(tmp_path: Path):
     assert frame["equation"].astype(int).tolist() == list(range(1, 245))
     appendix = frame[frame["equation"].astype(int).between(77, 149)]
     assert (appendix["chapters"] != "").all()
+
+
+def test_parameter_sets_lists_every_difference_with_its_sources(tmp_path: Path):
+    out = tmp_path / "sets.csv"
+    result = runner.invoke(app, ["parameter-sets", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert tuple(frame.columns) == DIFFERENCE_COLUMNS
+    assert (frame["printed"] != frame["study"]).all()
+    assert ((frame["printed_source"] != "") | (frame["study_source"] != "")).all()
+    reserves = frame[(frame["parameter"] == "reserve_fraction") & frame["key"].str.contains("service=spinning")]
+    assert reserves[["printed", "study"]].values.tolist() == [["5", "14"]]  # the facts file's Eq. 15 row
+
+
+def test_parameter_differences_see_a_new_difference(tmp_path: Path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data", data)
+    before = parameter_differences(data)
+    rates = data / "parameters" / "rates.csv"
+    text = rates.read_text(encoding="utf-8")
+    rates.write_text(text.replace("multiplier_method,study,constant", "multiplier_method,study,derived"), encoding="utf-8")
+    after = parameter_differences(data)
+    assert len(after) == len(before) - 1
+    assert "retail_multiplier_method" not in set(after["parameter"])
 
 
 def test_report_pdf_without_quarto_fails_clearly(monkeypatch: pytest.MonkeyPatch):
