@@ -140,7 +140,7 @@ Producer = Callable[[ParameterSet], Iterable[AuditRow]]
 
 
 def _producers() -> list[Producer]:
-    from dsot.audit import appendices_c_d, appendix_a, section_3_2, section_3_3, section_5, section_6
+    from dsot.audit import appendices_c_d, appendix_a, inputs, section_3_2, section_3_3, section_5, section_6
 
     return [
         appendix_a.table2,
@@ -153,15 +153,24 @@ def _producers() -> list[Producer]:
         section_3_2.table10,
         section_3_2.table11_12,
         section_3_2.table13,
+        inputs.table14,
         section_3_3.table15,
         section_3_3.table16,
+        inputs.table17,
         section_3_3.table17_42,
         section_3_3.table18_20,
         section_3_3.table21,
         section_5.table23,
         section_6.table25,
+        inputs.table28,
+        inputs.table29,
         appendix_a.table30,
         appendix_a.table31,
+        inputs.table32,
+        inputs.table33,
+        inputs.table34,
+        inputs.table35,
+        inputs.table36,
         section_3_2.table37,
         appendices_c_d.table39,
         appendices_c_d.table40,
