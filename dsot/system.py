@@ -25,7 +25,7 @@ from dsot import customers as cust
 from dsot.cases.reader import Case
 from dsot.cfs import bulk
 from dsot.cfs.dso import cfs_lines
-from dsot.params import ParameterSet, load_parameters, parameter_value
+from dsot.params import ParameterSet, load_parameters, load_published, parameter_value
 from dsot.sankey import check_flows
 from dsot.valuation import Valuation
 
@@ -315,11 +315,6 @@ def national_change_kusd(change_pct: float, national_cost_kusd: float) -> float:
     return change_pct / 100 * national_cost_kusd
 
 
-SHARE_TOLERANCE_PP = 5.0
-"""How close an "about" share must come to hold (percentage points): the report rounds
-to whole percent and says "almost" and "approximately"."""
-
-
 def cost_shares(view: SystemView, flows: pd.DataFrame | None = None, data: Path | None = None) -> pd.DataFrame:
     """The shares of the system's annualized cost that Sections 1.3 and 7 quote, for this case.
 
@@ -334,10 +329,8 @@ def cost_shares(view: SystemView, flows: pd.DataFrame | None = None, data: Path 
     -------
     Columns quantity, report (the statement), documented_pct, bound (``about`` or
     ``below``), computed_pct and holds (``below``: computed under the bound; ``about``:
-    within :data:`SHARE_TOLERANCE_PP`).
+    within ``share_about_tolerance`` of ``data/parameters/system.csv``).
     """
-    from dsot.params import load_published
-
     flows = cash_flows(view) if flows is None else flows
     terminal = terminal_expenses(flows)
     total = float(system_cost(view).set_index("item").at["total", "cost_kusd_per_yr"])
@@ -349,12 +342,13 @@ def cost_shares(view: SystemView, flows: pd.DataFrame | None = None, data: Path 
         "fuel_variable_om_share": terminal.get(FUEL, 0.0),
         "ancillary_services_share": float(dso["iso_reserves"]),
     }
+    tolerance_pp = 100 * parameter_value(load_parameters("system", view.parameter_set, data), "share_about_tolerance")
     rows = []
     for _, claim in load_published("section_1_3_shares", data).iterrows():
         name, bound = str(claim["quantity"]).rsplit("_", 1)
         documented = float(claim["documented"])
         got = 100 * float(computed[name]) / total
-        holds = got < documented if bound == "below" else abs(got - documented) <= SHARE_TOLERANCE_PP
+        holds = got < documented if bound == "below" else abs(got - documented) <= tolerance_pp
         rows.append(
             {
                 "quantity": name,
@@ -401,23 +395,15 @@ def customer_totals_by_group(view: SystemView) -> pd.DataFrame:
     return frame[["grouping", "group", "line", "label", "level", "parent", "cash_flow_kusd_per_yr"]]
 
 
-def _wide(frame: pd.DataFrame, key: str, prefix: str) -> pd.DataFrame:
-    """A line-tree frame with one block per ``key`` value, pivoted to one column per value."""
-    wide = frame.pivot_table(index="line", columns=key, values="cash_flow_kusd_per_yr", aggfunc="first", sort=False)
-    wide.columns = [f"{prefix}{c}" for c in wide.columns]
-    lines = frame.drop_duplicates("line")[["line", "label", "level", "parent"]]
-    return lines.join(wide, on="line").reset_index(drop=True)
-
-
 def stakeholder_sheets(view: SystemView, flows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The workbook's sheets: each stakeholder's CFS at every level of detail, the flows and the system cost."""
-    by_class = customer_totals_by_group(view)
-    by_class = by_class[by_class["grouping"].isin(["all", "customer_class"])]
-    customers = _wide(by_class.assign(group=by_class["group"].replace({"all": "all customers"})), "group", "")
+    customers = cust.customer_cfs_wide(view.customers, "customer_class")
+    customers.insert(4, "all customers", cust.customer_cfs_totals(view.customers)["cash_flow_kusd_per_yr"].to_numpy())
+    dsos = bulk.statements_side_by_side({f"DSO {dso}": statement for dso, statement in view.dsos.groupby("dso", sort=True)})
     return {
         "Customers by class": customers,
         "Customers": view.customers,
-        "DSOs": _wide(view.dsos, "dso", "DSO "),
+        "DSOs": dsos,
         "Generators by technology": bulk.generator_cfs_wide(view.generators, "technology"),
         "Generators": view.generators,
         "Transmission owner": view.transmission_owner,
