@@ -73,6 +73,13 @@ def _parameter_set(value: str) -> ParameterSet:
     return value
 
 
+def _sidecar(out: Path, parameter_set: ParameterSet | None) -> None:
+    """Write the provenance of the output file ``out`` beside it (``<stem>.provenance.json``)."""
+    from dsot.provenance import provenance, sidecar_path, write_provenance
+
+    write_provenance(sidecar_path(out), provenance(parameter_set or "study"))
+
+
 def _root() -> Path:
     from dsot.equations import project_root
 
@@ -86,6 +93,7 @@ def audit(out: OutOption, parameter_set: SetOption = "study") -> None:
 
     try:
         frame = write_audit(out, _parameter_set(parameter_set))
+        _sidecar(out, _parameter_set(parameter_set))
     except ParameterError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -105,6 +113,7 @@ def equations(out: OutOption) -> None:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     atomic_write_csv(frame, out)
+    _sidecar(out, None)
     implemented = int((frame["function"] != "").sum())
     console.print(f"wrote {len(frame)} equations to {out}: {implemented} with a function")
 
@@ -121,6 +130,7 @@ def parameter_sets_command(out: OutOption) -> None:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     atomic_write_csv(frame, out)
+    _sidecar(out, None)
     console.print(f"wrote {len(frame)} differences between the printed and study parameter sets to {out}")
 
 
@@ -141,20 +151,29 @@ def report(
     customers_per_dso: Annotated[
         int | None, typer.Option("--customers-per-dso", help="Size of the demonstration case the chapters use (default 20).")
     ] = None,
+    params: Annotated[
+        str,
+        typer.Option("--params", "--parameter-set", help=f"Parameter set of the whole book: {' or '.join(PARAMETER_SETS)}."),
+    ] = "study",
     sets: SetValues = None,
     overrides_file: OverridesFile = None,
 ) -> None:
     """Build the book: Quarto when installed, else execute the chapters and write HTML.
 
-    With ``--set`` or ``--overrides`` every chapter runs on the overridden inputs.
+    ``--params`` chooses the reading of the report every chapter computes its headline
+    results with (chapters comparing the two readings show both). With ``--set`` or
+    ``--overrides`` every chapter runs on the overridden inputs.
     """
+    from dsot.params import BOOK_SET_VARIABLE
+
+    os.environ[BOOK_SET_VARIABLE] = _parameter_set(params)  # read by the chapters' kernels
     with _overridden(_overrides(sets, overrides_file)):
         _report(to, fallback, out, customers_per_dso)
 
 
 def _report(to: str, fallback: bool, out: Path, customers_per_dso: int | None) -> None:
     """The work of :func:`report`, on the data ``DSOT_DATA_DIR`` points at."""
-    from dsot.render import Chapter, RenderError, book_chapters, quarto_executable, render_fallback, render_with_quarto
+    from dsot.render import quarto_executable, render_with_quarto
 
     if to not in ("html", "pdf", "all"):
         raise typer.BadParameter("use html, pdf or all", param_hint="--to")
@@ -168,19 +187,28 @@ def _report(to: str, fallback: bool, out: Path, customers_per_dso: int | None) -
     quarto = None if fallback else quarto_executable()
     if quarto:
         _prepare_default_case()
-        raise typer.Exit(render_with_quarto(root, to, quarto))  # type: ignore[arg-type]
+        status = render_with_quarto(root, to, quarto)  # type: ignore[arg-type]
+        if status == 0:
+            _book_provenance(root / "_book")
+        raise typer.Exit(status)
     if to != "html":
         console.print(
             "[red]error:[/red] the PDF needs Quarto, which is not on PATH; use --to html or install Quarto (environment.yml)"
         )
         raise typer.Exit(2)
     console.print("Quarto not found: using the fallback renderer (nbclient + nbconvert, HTML only).")
+    _report_fallback(root, out if out.is_absolute() else root / out)
+
+
+def _report_fallback(root: Path, target: Path) -> None:
+    """Execute every chapter and write the HTML pages to ``target`` (exit 1 if a chapter fails)."""
+    from dsot.render import Chapter, RenderError, book_chapters, render_fallback
+
     try:
         chapters = book_chapters(root)
     except RenderError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    target = out if out.is_absolute() else root / out
     _prepare_default_case()
     with Progress(TextColumn("{task.description:<45}"), BarColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("executing chapters", total=len(chapters))
@@ -196,7 +224,17 @@ def _report(to: str, fallback: bool, out: Path, customers_per_dso: int | None) -
         console.print(f"[red]failed:[/red] {name}: {error}")
     if failures:
         raise typer.Exit(1)
+    _book_provenance(target)
     console.print(f"wrote the book to {target / 'index.html'} ({len(chapters)} chapters)")
+
+
+def _book_provenance(book: Path) -> None:
+    """Record what the book was built from in ``provenance.json`` beside its pages (case: the demonstration)."""
+    from dsot.cases.cache import default_case
+    from dsot.params import book_parameter_set
+    from dsot.provenance import provenance, write_provenance
+
+    write_provenance(book / "provenance.json", provenance(book_parameter_set(), default_case()))
 
 
 @app.command("execute-chapters")
@@ -305,6 +343,7 @@ def _valuation(case_dir: Path, out: Path, bau: Path | None, chosen: ParameterSet
     """The work of :func:`valuation`, on the data ``DSOT_DATA_DIR`` points at."""
     from dsot import engine
     from dsot.cases import CaseError, read_case
+    from dsot.provenance import provenance
     from dsot.system import SYSTEM_FILES, system_view, write_system
     from dsot.valuation import VALUATION_FILES, value_case, write_valuation
 
@@ -341,7 +380,7 @@ def _valuation(case_dir: Path, out: Path, bau: Path | None, chosen: ParameterSet
             step("stakeholders' cash-flow statements")
             view = system_view(case, result, chosen, bau=base, bau_valuation=base_result)
             step("system flows and workbook")
-            paths += write_system(view, out)
+            paths += write_system(view, out, provenance(chosen, case))
         except ParameterError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc

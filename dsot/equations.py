@@ -135,17 +135,23 @@ def equation_chapters(root: Path | None = None) -> dict[int, list[str]]:
     return {n: sorted(set(paths)) for n, paths in found.items()}
 
 
+STATUSES = ("implemented", "derivation step", "alias of Eq.")
+"""How an equation stands, the first words of its index note: computed by a function,
+a step of a derivation (or an identity checked by tests) with no quantity of its own, or
+a restatement of an earlier equation under a new number."""
+
+
 def _note(rec: pd.Series, functions: list[str]) -> str:
-    parts: list[str] = []
+    """The index note: the equation's status (one of :data:`STATUSES`), then what kind it is."""
+    if rec["kind"] == "restatement":
+        return f"alias of Eq. {rec['restates']}"
+    if functions:
+        return "implemented; identity" if rec["kind"] == "identity" else "implemented"
     if rec["kind"] == "derivation":
-        parts.append("derivation step, no quantity of its own")
-    elif rec["kind"] == "identity":
-        parts.append("identity")
-    elif rec["kind"] == "restatement":
-        parts.append(f"restates Eq. {rec['restates']}")
-    if not functions and rec["kind"] == "defining":
-        parts.append(f"planned in issue #{rec['issue']}")
-    return "; ".join(parts)
+        return "derivation step, no quantity of its own"
+    if rec["kind"] == "identity":
+        return "derivation step; identity, checked by tests"
+    return f"planned in issue #{rec['issue']}"
 
 
 def equation_index(root: Path | None = None) -> pd.DataFrame:
@@ -191,3 +197,19 @@ def index_summary(index: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+
+
+def equation_status(index: pd.DataFrame) -> pd.Series:
+    """Each equation's status, the part of its note before any qualifier (one of :data:`STATUSES`)."""
+    pattern = "^(" + "|".join(re.escape(status) for status in STATUSES) + ")"
+    return index["note"].str.extract(pattern, expand=False).fillna("missing").rename("status")
+
+
+def status_counts(index: pd.DataFrame) -> pd.DataFrame:
+    """How many equations are implemented, derivation steps and aliases (and how many have a test and a chapter)."""
+    joined = index.assign(status=equation_status(index), tested=index["tests"] != "", shown=index["chapters"] != "")
+    counts = joined.groupby("status", sort=False).agg(
+        equations=("equation", "size"), with_tests=("tested", "sum"), in_a_chapter=("shown", "sum")
+    )
+    order = [s for s in (*STATUSES, "missing") if s in counts.index]
+    return counts.loc[order].reset_index()

@@ -30,6 +30,8 @@ import pandas as pd
 
 ParameterSet = Literal["printed", "study"]
 PARAMETER_SETS: tuple[ParameterSet, ...] = get_args(ParameterSet)
+BOOK_SET_VARIABLE = "DSOT_PARAMETER_SET"
+"""Environment variable naming the parameter set the whole book is built with."""
 
 UNITS: dict[str, float | None] = {
     "pct": 0.01,  # stored as printed, in percent; loaded as a fraction
@@ -118,6 +120,21 @@ def data_dir() -> Path:
             "install dsot from a clone with `pip install -e .` or set DSOT_DATA_DIR"
         )
     return path
+
+
+def book_parameter_set() -> ParameterSet:
+    """The parameter set the book's chapters compute their headline results with.
+
+    ``$DSOT_PARAMETER_SET`` (set by ``dsot report --params``), else ``study``, the set that
+    produced the published numbers. Chapters that compare the two readings show both.
+
+    >>> book_parameter_set() in PARAMETER_SETS
+    True
+    """
+    value = os.environ.get(BOOK_SET_VARIABLE, "").strip() or "study"
+    if value not in PARAMETER_SETS:
+        raise ParameterError(f"${BOOK_SET_VARIABLE}={value!r}: use one of {', '.join(PARAMETER_SETS)}")
+    return value
 
 
 def _where(path: Path, row: int | None = None, column: str | None = None) -> str:

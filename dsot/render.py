@@ -199,7 +199,8 @@ def execute_in_place(path: Path) -> None:
 
 
 _FENCE = re.compile(r"^:::.*$", flags=re.M)
-_HEADING_ATTRIBUTES = re.compile(r"^(#+ .*?)\s*\{[#.][^}]*\}\s*$", flags=re.M)
+_HEADING_ATTRIBUTES = re.compile(r"^(#+ .*?)\s*\{([#.][^}]*)\}\s*$", flags=re.M)
+_HEADING_ID = re.compile(r"#([\w:.-]+)")
 _CHAPTER_LINK = re.compile(r"\]\(([^)#\s]+)\.(?:ipynb|qmd)(#[^)]*)?\)")
 _CITATION = re.compile(r"\[@([\w:-]+)\]|(?<![\w@])@(?!(?:tbl|fig|sec|eq)-)([a-z][\w:-]*\d{4}[\w-]*)")
 _CAPTION = re.compile(r"^#\|\s*(tbl|fig)-cap:\s*\"?(.*?)\"?\s*$", flags=re.M)
@@ -235,17 +236,22 @@ def _cite(match: re.Match[str], citations: dict[str, tuple[str, str]]) -> str:
     return f"({label} {year})" if match.group(1) else f"{label} ({year})"
 
 
+def _heading_anchor(match: re.Match[str]) -> str:
+    found = _HEADING_ID.match(match.group(2))
+    return f'{match.group(1)} <a id="{found.group(1)}"></a>' if found else match.group(1)
+
+
 def plain_markdown(markdown: str, citations: dict[str, tuple[str, str]] | None = None) -> str:
     r"""Quarto Markdown made readable by nbconvert (the fallback renderer).
 
-    Div fences and heading attributes are dropped, links to chapters point at their
-    HTML pages, citations become author-year text (their keys if not in ``citations``) and
-    math becomes MathML.
+    Div fences are dropped, a heading's id becomes an anchor (so links to it work) and its
+    other attributes are dropped, links to chapters point at their HTML pages, citations
+    become author-year text (their keys if not in ``citations``) and math becomes MathML.
 
     >>> plain_markdown("## A.1 Procedure {#sec-a1}\n::: {.callout-note}\nsee [A](a.ipynb#x) [@doe2020]\n:::")
-    '## A.1 Procedure\n\nsee [A](a.html#x) (doe2020)\n'
+    '## A.1 Procedure <a id="sec-a1"></a>\n\nsee [A](a.html#x) (doe2020)\n'
     """
-    text = _HEADING_ATTRIBUTES.sub(r"\1", markdown)
+    text = _HEADING_ATTRIBUTES.sub(_heading_anchor, markdown)
     text = _FENCE.sub("", text)
     text = _CHAPTER_LINK.sub(lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", text)
     text = _CITATION.sub(lambda m: _cite(m, citations or {}), text)

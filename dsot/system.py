@@ -375,6 +375,7 @@ SYSTEM_FILES = {
     "system_flows.csv": "the cash flows of Figure 3 (source, target, value, category) [$K/yr]",
     "system_cost.csv": "the total annual cost of the power system: bills, customers' asset costs, taxes [$K/yr]",
     "stakeholders.xlsx": "one workbook, a sheet per stakeholder (CFS at every level) plus the flows and the system cost",
+    "provenance.json": "what produced these files: dsot version, commit, parameter set and hash, case and data hash, date",
 }
 """What :func:`write_system` writes; the columns are stable."""
 
@@ -413,15 +414,23 @@ def stakeholder_sheets(view: SystemView, flows: pd.DataFrame) -> dict[str, pd.Da
     }
 
 
-def write_system(view: SystemView, out: Path) -> list[Path]:
-    """Write every stakeholder's CFS, the flows and the system cost to ``out`` (see :data:`SYSTEM_FILES`)."""
+def write_system(view: SystemView, out: Path, provenance: dict[str, object] | None = None) -> list[Path]:
+    """Write every stakeholder's CFS, the flows and the system cost to ``out`` (see :data:`SYSTEM_FILES`).
+
+    With a ``provenance`` record (:func:`dsot.provenance.provenance`) the workbook gets a
+    "Provenance" sheet and the record is written to ``provenance.json``.
+    """
     from dsot.io import atomic_write_csv, atomic_write_parquet, atomic_write_xlsx
+    from dsot.provenance import provenance_rows, write_provenance
 
     head = {"case_id": view.case_id, "kind": view.kind, "parameter_set": view.parameter_set}
     flows = cash_flows(view)
     technology = bulk.generator_cfs_totals(view.generators, "technology")
     fleet = bulk.generator_cfs_totals(view.generators).assign(technology="all")
-    return [
+    sheets = stakeholder_sheets(view, flows)
+    if provenance is not None:
+        sheets["Provenance"] = pd.DataFrame(provenance_rows(provenance), columns=["field", "value"])
+    written = [
         atomic_write_csv(view.dsos.assign(**head), out / "dso_cfs.csv"),
         atomic_write_parquet(view.customers, out / "customer_cfs.parquet"),
         atomic_write_csv(customer_totals_by_group(view).assign(**head), out / "customer_cfs_by_group.csv"),
@@ -433,8 +442,11 @@ def write_system(view: SystemView, out: Path) -> list[Path]:
         atomic_write_csv(view.iso.assign(**head), out / "iso_cfs.csv"),
         atomic_write_csv(flows.assign(**head), out / "system_flows.csv"),
         atomic_write_csv(system_cost(view).assign(**head), out / "system_cost.csv"),
-        atomic_write_xlsx(stakeholder_sheets(view, flows), out / "stakeholders.xlsx"),
+        atomic_write_xlsx(sheets, out / "stakeholders.xlsx"),
     ]
+    if provenance is not None:
+        written.append(write_provenance(out / "provenance.json", provenance))
+    return written
 
 
 def stakeholder_of(node: str) -> str:

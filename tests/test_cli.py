@@ -168,3 +168,22 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     assert pd.read_parquet(target)["b"].tolist() == [1.5]
     assert target.stat().st_mode & 0o044  # readable like any file the user writes (mkstemp alone gives 0600)
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_report_params_choose_the_set_every_chapter_runs_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from dsot.params import BOOK_SET_VARIABLE
+
+    _tiny_book(tmp_path)
+    notebook = nbformat.read(tmp_path / "chapters" / "one.ipynb", as_version=4)
+    reads_the_set = "from dsot.params import book_parameter_set\nprint('set:', book_parameter_set())"
+    notebook.cells.append(nbformat.v4.new_code_cell(reads_the_set))
+    nbformat.write(notebook, tmp_path / "chapters" / "one.ipynb")
+    monkeypatch.setenv(BOOK_SET_VARIABLE, "study")  # restored after the test; the command sets it for the kernels
+    monkeypatch.setattr("dsot.cli._root", lambda: tmp_path)
+    monkeypatch.setattr("dsot.cli._prepare_default_case", lambda: None)
+    monkeypatch.setattr("dsot.cli._book_provenance", lambda book: (book / "provenance.json").write_text("{}"))
+    result = runner.invoke(app, ["report", "--fallback", "--params", "printed", "--out", str(tmp_path / "_book")])
+    assert result.exit_code == 0, result.output
+    assert "set: printed" in (tmp_path / "_book" / "one.html").read_text(encoding="utf-8")
+    assert (tmp_path / "_book" / "provenance.json").exists()
+    assert runner.invoke(app, ["report", "--fallback", "--params", "typeset"]).exit_code == 2

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 import dsot  # noqa: F401  (fills the registry)
-from dsot.equations import catalog, equation_chapters, equation_index, equation_tests
+from dsot.equations import STATUSES, catalog, equation_chapters, equation_index, equation_tests
 from dsot.registry import equation, registrations
 
 IMPLEMENTED_ISSUES = {"2", "3", "4", "6", "7"}
@@ -37,9 +37,7 @@ def test_defining_equation_has_function_tests_and_chapter(index, number):
 def test_every_equation_of_the_issue_is_shown_and_explained(index, number):
     row = index.loc[number]
     assert row["chapters"], f"Eq. {number} is shown by no chapter"
-    kind = catalog().at[number, "kind"]
-    if kind != "defining":
-        assert row["note"].startswith(("derivation", "identity", "restates")), row["note"]
+    assert row["note"].startswith(STATUSES), row["note"]
 
 
 def test_identities_are_tested():
@@ -79,6 +77,30 @@ def test_index_covers_every_equation(index):
     ]
     assert index.loc[later, "note"].str.contains("planned in issue").all()
     assert not index.loc[implemented(), "note"].str.contains("planned").any()
+
+
+def test_every_equation_has_a_status(index):
+    statuses = index["note"].str.extract(f"^({'|'.join(STATUSES)})", expand=False)
+    assert statuses.notna().all(), index.loc[statuses.isna(), "note"].to_dict()
+    assert (index.loc[statuses == "implemented", "function"] != "").all()
+    assert (statuses[index["function"] == ""] != "implemented").all()
+    table = catalog()
+    aliases = index[statuses == "alias of Eq."]
+    assert all(f"Eq. {table.at[n, 'restates']}" in aliases.at[n, "note"] for n in aliases.index)
+
+
+def test_status_counts_add_up(index):
+    from dsot.equations import status_counts
+
+    counts = status_counts(index.reset_index()).set_index("status")
+    assert counts["equations"].sum() == 244 and "missing" not in counts.index
+    assert counts.at["implemented", "with_tests"] == counts.at["implemented", "equations"]
+
+
+def test_every_registered_function_has_a_test_and_a_chapter(index):
+    for reg in registrations():
+        assert index.at[reg.equation, "tests"], f"{reg.function} (Eq. {reg.equation}) has no test"
+        assert index.at[reg.equation, "chapters"], f"{reg.function} (Eq. {reg.equation}) is cited by no chapter"
 
 
 def test_chapter_citations_are_found():

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dsot import sankey, system
 from dsot.cases.cache import default_case
+from dsot.provenance import provenance
 from dsot.valuation import value_case
 
 BALANCE_KUSD = 1.0
@@ -115,13 +116,15 @@ def test_national_extrapolation_is_the_percent_change_times_the_national_cost():
 
 def test_written_files_are_deterministic_and_readable(views, tmp_path):
     view = views["transactive-batteries"]
-    first = system.write_system(view, tmp_path / "a")
-    system.write_system(view, tmp_path / "b")
+    record = provenance(view.parameter_set)
+    first = system.write_system(view, tmp_path / "a", record)
+    system.write_system(view, tmp_path / "b", record)
     assert sorted(p.name for p in first) == sorted(system.SYSTEM_FILES)
     for path in first:
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
     sheets = pd.read_excel(tmp_path / "a" / "stakeholders.xlsx", sheet_name=None)
-    assert list(sheets) == list(system.stakeholder_sheets(view, system.cash_flows(view)))
+    assert list(sheets) == [*system.stakeholder_sheets(view, system.cash_flows(view)), "Provenance"]
+    assert dict(sheets["Provenance"].to_numpy())["parameter_set"] == view.parameter_set
     dsos = sheets["DSOs"].set_index("line")
     assert dsos.loc["balance", [f"DSO {d}" for d in range(1, 9)]].abs().max() <= 1e-3
 
