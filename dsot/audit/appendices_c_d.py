@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from dsot import labor
-from dsot.audit import AuditRow, compared, other_reading, reading_cause
+from dsot.audit import AuditRow, compared, differs_cause, other_reading, reading_cause
 from dsot.params import ParameterSet, load_parameters, load_published, parameter_value
 
 T39_COLUMNS = {
@@ -55,7 +55,7 @@ def table39(parameter_set: ParameterSet) -> Iterator[AuditRow]:
                 "",
                 rec.precision,
                 "differs",
-                "printed-reading",
+                "printed-vs-implemented",
                 f"this reading forms no level {rec.level}: {explanation}",
             )
             continue
@@ -66,8 +66,8 @@ def table39(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.documented,
             rec.precision,
             value,
-            cause_if_reproduced=reading_cause(parameter_set, other, rec.documented, rec.precision),
-            cause_if_differs="printed-reading",
+            cause_if_reproduced=reading_cause(other, rec.documented, rec.precision),
+            cause_if_differs=differs_cause(other, rec.documented, rec.precision, "printed-vs-implemented"),
             explanation=explanation,
         )
 
@@ -122,8 +122,8 @@ def table41(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.documented,
             rec.precision,
             ours,
-            cause_if_reproduced=reading_cause(parameter_set, theirs, rec.documented, rec.precision),
-            cause_if_differs="rounding",
+            cause_if_reproduced=reading_cause(theirs, rec.documented, rec.precision),
+            cause_if_differs=differs_cause(theirs, rec.documented, rec.precision, "rounding"),
             explanation=f"ordinary least squares of Eq. (227) on Table 40, fitted to {source}; "
             f"{other_reading(parameter_set)} reading gives {theirs:.{rec.precision + 3}f}. A last-digit difference means "
             "the study fitted ratios rounded differently from those printed; the coefficients agree to the printed precision",

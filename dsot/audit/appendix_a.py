@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from dsot import accf
-from dsot.audit import AuditRow, compared, other_reading, reading_cause
+from dsot.audit import AuditRow, compared, differs_cause, other_reading, reading_cause
 from dsot.params import ParameterSet, data_version, load_published
 
 Version = tuple[str, tuple[tuple[str, int, int], ...]]
@@ -62,8 +62,8 @@ def _status_pair(
         f"{other_reading(parameter_set)} reading gives {other:.{precision + 3}f}"
     )
     return {
-        "cause_if_reproduced": reading_cause(parameter_set, other, documented, precision),
-        "cause_if_differs": "printed-reading",
+        "cause_if_reproduced": reading_cause(other, documented, precision),
+        "cause_if_differs": differs_cause(other, documented, precision, "printed-vs-implemented"),
         "explanation": explanation,
     }
 

@@ -1,4 +1,4 @@
-"""Audit rows for tables of inputs the model reads: Tables 14, 17, 28, 29 and 32-36.
+"""Audit rows for tables of inputs the model reads: Tables 14, 17, 28, 29, 30 and 32-36.
 
 Each printed input is compared with the value the code actually uses, as loaded from
 ``data/parameters`` through :func:`dsot.params.load_parameters` (via the section's loader).
@@ -18,7 +18,7 @@ import pandas as pd
 
 from dsot import accf, labor
 from dsot import wholesale as ws
-from dsot.audit import AuditRow, Cause, compared, matches_printed, other_reading, reading_cause
+from dsot.audit import AuditRow, Cause, compared, differs_cause, matches_printed, other_reading, reading_cause
 from dsot.cfs import dso as cfs
 from dsot.params import ParameterSet, data_version, load_parameters, load_published, parameter_value
 from dsot.vocab import TimeBlock
@@ -82,8 +82,8 @@ def _input_row(
         explanation += f"; the model uses {value:g} where the report prints {documented}: the data and the table disagree"
     return compared(
         ref, row, column, documented, precision, value,
-        cause_if_reproduced="input" if other_ok else reading_cause(parameter_set, other, documented, precision),
-        cause_if_differs="input",
+        cause_if_reproduced="input" if other_ok else reading_cause(other, documented, precision),
+        cause_if_differs=differs_cause(other, documented, precision, "input"),
         explanation=explanation,
     )  # fmt: skip
 
@@ -157,8 +157,8 @@ def table14(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             continue
         yield compared(
             "T14", row, column, rec["documented"], int(rec["precision"]), value,
-            cause_if_reproduced=reading_cause(parameter_set, other, rec["documented"], int(rec["precision"])),
-            cause_if_differs="inconsistent-tables",
+            cause_if_reproduced=reading_cause(other, rec["documented"], int(rec["precision"])),
+            cause_if_differs=differs_cause(other, rec["documented"], int(rec["precision"]), "inconsistent-tables"),
             explanation=explanation,
         )  # fmt: skip
 
@@ -264,12 +264,13 @@ def _t17_group_row(rec: pd.Series, parameter_set: ParameterSet) -> AuditRow:
         )
     row = compared(
         "T17", group, T17_COLUMNS[coefficient], documented, precision, value,
-        cause_if_reproduced=reading_cause(parameter_set, other, documented, precision),
-        cause_if_differs="unexplained",
+        cause_if_reproduced=reading_cause(other, documented, precision),
+        cause_if_differs=differs_cause(other, documented, precision, "inconsistent-tables"),
         explanation=explanation,
     )  # fmt: skip
-    if row.status == "differs":
-        return AuditRow(**{**row.__dict__, "explanation": f"{explanation}; no reading of the team rows reproduces it"})
+    if row.cause == "inconsistent-tables":
+        why = "the printed group row does not follow from the printed team rows under either reading"
+        return AuditRow(**{**row.__dict__, "explanation": f"{explanation}; {why}"})
     return row
 
 
@@ -300,8 +301,8 @@ def _t17_executive_row(rec: pd.Series, parameter_set: ParameterSet) -> AuditRow:
         )
     return compared(
         "T17", str(rec["row"]), T17_COLUMNS["transactive_factor"], documented, precision, value,
-        cause_if_reproduced=reading_cause(parameter_set, other, documented, precision),
-        cause_if_differs=cause,
+        cause_if_reproduced=reading_cause(other, documented, precision),
+        cause_if_differs=differs_cause(other, documented, precision, cause),
         explanation=explanation,
     )  # fmt: skip
 
@@ -490,3 +491,46 @@ def table36(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             f"{key[2]} ACCF ({key[3]}) with it"
         )
         yield _input_row("T36", f"{key[0]} / {key[1]}", f"{key[2]} ({key[3]}) (%)", rec, values, parameter_set, source)
+
+
+# --- Table 30: investor taxation -------------------------------------------------------------------
+
+T30_COLUMNS = {
+    "taxed_on_capital": "Sales tax: taxed on capital investments (TRUE = 1)",
+    "sales_tax": "Sales tax: average (%)",
+    "pays_income_tax": "Pays income tax (TRUE = 1)",
+    "deducts_interest": "Deducts interest on debt (TRUE = 1)",
+    "deducts_electric_bill": "Deducts the electric bill (TRUE = 1)",
+    "federal_income_tax": "Income tax bracket: federal (%)",
+    "state_income_tax": "Income tax bracket: state (%)",
+}
+"""Table 30's columns other than the effective rate (audited by :func:`dsot.audit.appendix_a.table30`)."""
+
+T30_USE = {
+    "taxed_on_capital": "gates the sales tax in the 'with sales tax' ACCFs of Table 31",
+    "sales_tax": "multiplies the ACCF of a taxed investor (Table 31's 'with sales tax' column)",
+    "pays_income_tax": "gates T_i, the income-tax rate of Eq. (92)",
+    "deducts_interest": "gates the interest deduction in the ACCF (dsot.accf.Financing.interest_tax_rate_frac)",
+    "deducts_electric_bill": "transcribed but not read: a customer's bill deduction uses Table 23's rates (Section 5.3)",
+    "federal_income_tax": "tau_f of Eq. (92)",
+    "state_income_tax": "tau_s of Eq. (92)",
+}
+"""How the model uses each printed input of Table 30."""
+
+
+def _t30_value(parameter_set: ParameterSet, investor: str, quantity: str) -> float | None:
+    frame = _parameters("investors", parameter_set)
+    rows = frame[(frame["parameter"] == quantity) & (frame["investor"] == investor)]
+    if rows.empty:
+        return None
+    return float(rows["value"].iloc[0]) * (100.0 if rows["unit"].iloc[0] == "pct" else 1.0)
+
+
+def table30(parameter_set: ParameterSet) -> Iterator[AuditRow]:
+    """Table 30: sales-tax, income-tax and deduction inputs of each investor (every printed cell but the effective rate)."""
+    other_set = other_reading(parameter_set)
+    for _, rec in load_published("table_30_investor_taxation").iterrows():
+        investor, quantity = str(rec["investor"]), str(rec["quantity"])
+        values = (_t30_value(parameter_set, investor, quantity), _t30_value(other_set, investor, quantity))
+        source = f"{quantity} of {investor} in data/parameters/investors.csv ({T30_USE[quantity]})"
+        yield _input_row("T30", investor, T30_COLUMNS[quantity], rec, values, parameter_set, source)

@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
 from dsot import dso_capital as dc
-from dsot.audit import AuditRow, Cause, compared, format_reproduced, matches_printed, other_reading, reading_cause
+from dsot import substations as subs
+from dsot.audit import (
+    AuditRow,
+    Cause,
+    compared,
+    differs_cause,
+    format_reproduced,
+    matches_printed,
+    other_reading,
+    reading_cause,
+)
 from dsot.params import ParameterSet, data_version, load_published
 from dsot.vocab import DSO_TYPES
 
@@ -38,6 +49,7 @@ def _reading(inputs: dc.CapitalInputs) -> str:
 def table6(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 6: average peak per substation and feeders per substation."""
     t6 = dc.table6(_inputs(parameter_set)).set_index("dso_type")
+    t6_other = dc.table6(_inputs(other_reading(parameter_set))).set_index("dso_type")
     column = {
         "peak_per_substation_avg": (
             "peak_per_substation_avg_mw",
@@ -52,7 +64,13 @@ def table6(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     }
     for rec in load_published("table_06_substation_peaks").itertuples():
         col, label, how = column[rec.quantity]
-        yield compared("T6", rec.dso_type, label, rec.documented, rec.precision, float(t6.at[rec.dso_type, col]), explanation=how)
+        other = float(t6_other.at[rec.dso_type, col])
+        yield compared(
+            "T6", rec.dso_type, label, rec.documented, rec.precision, float(t6.at[rec.dso_type, col]),
+            cause_if_reproduced=reading_cause(other, rec.documented, rec.precision),
+            cause_if_differs=differs_cause(other, rec.documented, rec.precision, "inconsistent-tables"),
+            explanation=f"{how}, from Table 6's printed inputs",
+        )  # fmt: skip
 
 
 def table7(parameter_set: ParameterSet) -> Iterator[AuditRow]:
@@ -88,19 +106,22 @@ def table7(parameter_set: ParameterSet) -> Iterator[AuditRow]:
 
 def table8(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 8: total growth rate (Eq. 150) and the density ratio."""
-    inputs = _inputs(parameter_set)
+    inputs, others = _inputs(parameter_set), _inputs(other_reading(parameter_set))
     for rec in load_published("table_08_growth").itertuples():
-        p = inputs.fleet[rec.dso_type]
+        p, q = inputs.fleet[rec.dso_type], others.fleet[rec.dso_type]
         if rec.quantity == "total_growth":
-            value, label, how = (
-                100 * (p.brownfield_growth_frac + p.greenfield_growth_frac),
-                "Total (%)",
-                "Eq. (150): brownfield + greenfield",
-            )
+            value, other = (100 * (f.brownfield_growth_frac + f.greenfield_growth_frac) for f in (p, q))
+            label, how = "Total (%)", "Eq. (150): brownfield + greenfield"
         else:
-            value, label = 100 * p.density_ratio_frac, "Peak demand density ratio (%)"
+            value, other = 100 * p.density_ratio_frac, 100 * q.density_ratio_frac
+            label = "Peak demand density ratio (%)"
             how = "Table 37: (2 homes / 40 acres) / (8 homes / 1 acre) = 0.625%; printed 0.63% here and 0.6% in Table 37"
-        yield compared("T8", rec.dso_type, label, rec.documented, rec.precision, value, explanation=how)
+        yield compared(
+            "T8", rec.dso_type, label, rec.documented, rec.precision, value,
+            cause_if_reproduced=reading_cause(other, rec.documented, rec.precision),
+            cause_if_differs=differs_cause(other, rec.documented, rec.precision, "inconsistent-tables"),
+            explanation=how,
+        )  # fmt: skip
 
 
 T9_COLUMNS = {
@@ -112,27 +133,79 @@ T9_COLUMNS = {
     "substations_per_yr": ("substations_per_yr", 1.0, "Substations (1/yr)"),
 }
 
-GREENFIELD_FINDING = (
-    "Not reproduced by any documented reading: Eq. (206), with the territory's density in Eq. (205), gives about half of "
-    "the printed greenfield construction, and the ratio differs between DSO types and falls as brownfield growth rises, "
-    "so no constant factor or single alternative period explains it; the original implementation's greenfield build is "
-    "also about half of the table's (study-implementation-facts.md)"
-)
+BUILD_QUANTITIES = ("construction", "construction_pct", "substations_per_yr")
+"""Table 9 quantities that follow from the year's construction."""
+
+
+def greenfield_growth_rate_reading(fleet: pd.DataFrame, p: subs.FleetParameters, peak_mw: float) -> pd.DataFrame:
+    r"""Table 9's construction with the greenfield peak growing at the DSO's greenfield growth rate.
+
+    Section B.5.2 says new-substation capacity grows with "the sum of the underlying
+    brownfield growth rate that all substations undergo and the greenfield growth rate";
+    with Table 8's rates that is
+
+    $$\dot{Cap}_g = \frac{g_g\,Peak_d + g_b\,Peak_g}{(1 - MCap_b)\,PF_d}$$
+
+    where Eq. (205) instead derives the greenfield peak growth from the rate at which land
+    is absorbed, :math:`(g_b + 1/Y_{green})(\hat\rho_f - \hat\rho_u)\hat A_g Peak_d/\hat\rho`,
+    about half as much with Table 8's inputs (Eqs. 185-187 tie :math:`g_g Peak_d` to
+    :math:`g_{g,s} Peak_g`, not to the land absorbed).  Substations per year scale with the
+    construction under the parameter set's counting rule.
+
+    Parameters
+    ----------
+    fleet : one DSO type's rows of :func:`dsot.dso_capital.table9`, indexed by area.
+    p : the DSO type's fleet parameters.
+    peak_mw : :math:`Peak_d`. [MW]
+
+    Returns
+    -------
+    ``fleet`` with build_mva_per_yr, build_frac_per_yr and substations_per_yr of the
+    greenfield and total rows replaced.
+    """
+    mcap = subs.brownfield_marginal_capacity_frac(p.brownfield_growth_frac, p.design_life_yr)
+    growth = p.greenfield_growth_frac * peak_mw + p.brownfield_growth_frac * float(fleet.at["greenfield", "peak_mw"])
+    build = growth / ((1.0 - mcap) * p.power_factor_frac)
+    out = fleet.copy()
+    old = float(fleet.at["greenfield", "build_mva_per_yr"])
+    per_mva = float(fleet.at["greenfield", "substations_per_yr"]) / old if old else 0.0
+    for column, new in (("build_mva_per_yr", build), ("substations_per_yr", build * per_mva)):
+        out.at["total", column] = float(fleet.at["total", column]) - float(fleet.at["greenfield", column]) + new
+        out.at["greenfield", column] = new
+    out["build_frac_per_yr"] = out["build_mva_per_yr"] / out["capacity_mva"]
+    return out
+
+
+def _t9_reading(inputs: dc.CapitalInputs) -> pd.DataFrame:
+    frames = []
+    for dso_type, fleet in dc.table9(inputs).groupby("dso_type", sort=False):
+        peak = dc.example_peak(inputs, dso_type)
+        reading = greenfield_growth_rate_reading(fleet.set_index("area"), inputs.fleet[dso_type], peak)
+        frames.append(reading.reset_index())
+    return pd.concat(frames, ignore_index=True).set_index(["dso_type", "area"])
 
 
 def _t9_explanation(quantity: str, area: str, inputs: dc.CapitalInputs) -> str:
     reading = _reading(inputs)
     if quantity == "substations" and inputs.substation_count_rule == "dso_type_average":
-        return f"Eq. (3): capacity with the year's construction / Table 7 capacity of the DSO type; {reading}"
+        return (
+            f"Eq. (3): capacity with the year's construction / Table 7 capacity of the DSO type; {reading}; the table's "
+            "counts need existing capacity x power factor / 2, 20 and 20 MW per substation (undeveloped, greenfield, fully "
+            "developed), the older parameter set of the original implementation (the run behind Table 21 used 8, 40 and 90 MW)"
+        )
     if quantity == "substations":
         sizes = inputs.substation_peak_mw.set_index("service_area")["value"]
         per_area = ", ".join(f"{sizes[a]:g} MW ({a})" for a in sizes.index)
         return (
             f"existing capacity x power factor / substation peak of the area: {per_area}, the older parameter set of the "
-            f"original implementation; Eq. (3) as printed divides the whole fleet by the Table 7 capacity instead; {reading}"
+            f"original implementation (the run behind Table 21 used 8, 40 and 90 MW); Eq. (3) as printed divides the whole "
+            f"fleet by the Table 7 capacity instead; {reading}"
         )
-    if quantity in ("construction", "construction_pct", "substations_per_yr") and area in ("greenfield", "total"):
-        return f"{GREENFIELD_FINDING}; {reading}"
+    if quantity in BUILD_QUANTITIES and area in ("greenfield", "total"):
+        return (
+            "Eq. (206) with Eq. (205)'s greenfield peak growth, (g_b + 1/Y_green) x (1 - density ratio) x greenfield share x "
+            f"Peak_d / territory density; {reading}"
+        )
     if quantity in ("construction", "construction_pct"):
         return (
             "growth in peak demand divided by 1 - MCap_b (the capacity factor of a just-upgraded substation) reproduces the "
@@ -141,38 +214,69 @@ def _t9_explanation(quantity: str, area: str, inputs: dc.CapitalInputs) -> str:
     return f"Eqs. (159)-(201) with the territory's density in Eqs. (198)-(200); {reading}"
 
 
+def _t9_greenfield_why(alternative: float, rec: Any, ratio: float, peak_mw: float) -> str:
+    """Why a greenfield (or total) construction cell of Table 9 differs, with the reading that gives it."""
+    documented, precision = rec.documented, rec.precision
+    peak_slack = abs(alternative) * 0.5 / peak_mw  # the printed peak is rounded to 1 MW
+    if matches_printed(alternative, documented, precision):
+        verdict = "reproduces the printed value"
+    elif abs(alternative - float(documented)) <= 0.5 * 10.0**-precision + peak_slack:
+        verdict = (
+            f"misses the printed value by {abs(alternative - float(documented)) - 0.5 * 10.0**-precision:.4f} beyond half "
+            f"a unit, within what the rounding of the printed peak ({peak_mw:,.0f} MW, +/- 0.5 MW moves it by "
+            f"+/- {peak_slack:.4f}) allows"
+        )
+    else:
+        verdict = "does not reproduce the printed value either"
+    return (
+        f"the printed value is {ratio:.2f} times this. Section B.5.2's text, new capacity grows with the brownfield "
+        "growth rate plus the greenfield growth rate, i.e. (g_g Peak_d + g_b Peak_g) / ((1 - MCap_b) PF) with Table 8's "
+        f"g_g (study set's Table 9 inputs), gives {alternative:.{precision + 3}f} and {verdict}; Eq. (205) derives "
+        "the greenfield peak growth from the land absorbed instead, about half as much with Table 8's inputs, which "
+        "Eqs. (185)-(187) do not support. The original implementation (TESP dsot) follows Eq. (205) and also gives "
+        "about half (study-implementation-facts.md): "
+        "Table 9 predates it, as its substation counts do"
+    )
+
+
 def _t9_values(parameter_set: ParameterSet) -> pd.DataFrame:
     return dc.table9(_inputs(parameter_set)).set_index(["dso_type", "area"])
+
+
+def _t9_causes(quantity: str, greenfield: bool, other: float, rec: Any) -> tuple[Cause, Cause]:
+    """Causes (if reproduced, if differs) of a Table 9 row."""
+    if quantity == "substations":
+        return ("" if matches_printed(other, rec.documented, rec.precision) else "older-parameter-set"), "older-parameter-set"
+    if greenfield:
+        return reading_cause(other, rec.documented, rec.precision), "printed-vs-implemented"
+    return (
+        reading_cause(other, rec.documented, rec.precision),
+        differs_cause(other, rec.documented, rec.precision, "inconsistent-tables"),
+    )
 
 
 def table9(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Table 9: the example BAU substation fleets, each row compared under both readings."""
     inputs = _inputs(parameter_set)
     other_set = other_reading(parameter_set)
-    ours, theirs = _t9_values(parameter_set), _t9_values(other_set)
+    ours, theirs, alternative = _t9_values(parameter_set), _t9_values(other_set), _t9_reading(_inputs("study"))
     for rec in load_published("table_09_substation_fleets").itertuples():
         col, scale, label = T9_COLUMNS[rec.quantity]
-        value = scale * float(ours.at[(rec.dso_type, rec.area), col])
-        other = scale * float(theirs.at[(rec.dso_type, rec.area), col])
-        ok_other = matches_printed(other, rec.documented, rec.precision)
-        greenfield = rec.quantity in ("construction", "construction_pct", "substations_per_yr") and rec.area in (
-            "greenfield",
-            "total",
+        key = (rec.dso_type, rec.area)
+        value, other = scale * float(ours.at[key, col]), scale * float(theirs.at[key, col])
+        greenfield = rec.quantity in BUILD_QUANTITIES and rec.area in ("greenfield", "total")
+        if_reproduced, if_differs = _t9_causes(rec.quantity, greenfield, other, rec)
+        explanation = (
+            f"{_t9_explanation(rec.quantity, rec.area, inputs)}; {other_set} reading gives {other:.{rec.precision + 3}f}"
         )
-        cause_if_differs: Cause = "unexplained" if greenfield and not ok_other else "printed-reading"
+        if greenfield and value and not matches_printed(value, rec.documented, rec.precision):
+            reading = scale * float(alternative.at[key, col])
+            peak = dc.example_peak(inputs, rec.dso_type)
+            explanation += f"; {_t9_greenfield_why(reading, rec, float(rec.documented) / value, peak)}"
         yield compared(
-            "T9",
-            f"{rec.dso_type} / {rec.area}",
-            label,
-            rec.documented,
-            rec.precision,
-            value,
-            cause_if_reproduced=reading_cause(parameter_set, other, rec.documented, rec.precision),
-            cause_if_differs=cause_if_differs,
-            explanation=f"{_t9_explanation(rec.quantity, rec.area, inputs)}; "
-            f"{other_set} reading gives {other:.{rec.precision + 3}f}"
-            + (f"; printed / computed = {float(rec.documented) / value:.2f}" if greenfield and value else ""),
-        )
+            "T9", f"{rec.dso_type} / {rec.area}", label, rec.documented, rec.precision, value,
+            cause_if_reproduced=if_reproduced, cause_if_differs=if_differs, explanation=explanation,
+        )  # fmt: skip
 
 
 def table10(parameter_set: ParameterSet) -> Iterator[AuditRow]:
@@ -186,7 +290,8 @@ def table10(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.documented,
             rec.precision,
             costs[rec.customer_class],
-            explanation="hardware + installation",
+            cause_if_differs="inconsistent-tables",
+            explanation="hardware + installation, Table 10's printed inputs",
         )
 
 
@@ -283,6 +388,7 @@ def table37(parameter_set: ParameterSet) -> Iterator[AuditRow]:
             rec.documented,
             rec.precision,
             value,
+            cause_if_differs="inconsistent-tables",
             explanation=how,
         )
 
@@ -314,6 +420,7 @@ def _scalar_row(rec: pd.Series, inputs: dc.CapitalInputs) -> AuditRow:
             documented,
             rec.precision,
             value,
+            cause_if_differs="inconsistent-tables",
             explanation=f"${s['distribution_cost_average']:g}/kVA for the whole distribution infrastructure less "
             f"${s['substation_cost_average']:g}/kVA for substations",
         )
@@ -326,6 +433,7 @@ def _scalar_row(rec: pd.Series, inputs: dc.CapitalInputs) -> AuditRow:
             documented,
             rec.precision,
             value,
+            cause_if_differs="inconsistent-tables",
             explanation="largest |modelled / reported - 1| of Table 13 (the printed PG&E row gives 6.25%)",
         )
     t7 = dc.table7(inputs)

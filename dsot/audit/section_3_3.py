@@ -11,7 +11,16 @@ import pandas as pd
 
 from dsot import labor
 from dsot import wholesale as ws
-from dsot.audit import AuditRow, Cause, compared, format_reproduced, matches_printed, other_reading, reading_cause
+from dsot.audit import (
+    AuditRow,
+    Cause,
+    compared,
+    differs_cause,
+    format_reproduced,
+    matches_printed,
+    other_reading,
+    reading_cause,
+)
 from dsot.cfs import dso as cfs
 from dsot.params import ParameterSet, load_parameters, load_published
 
@@ -92,11 +101,9 @@ def _t21_row(rec: pd.Series, parameter_set: ParameterSet) -> AuditRow:
         other_ok = _within(other, documented, t21_tolerance_kusd(float(documented)))
         tolerance = f"within {t21_tolerance_kusd(float(documented)):,.1f} $K (the larger of 15 $K or 0.02%)"
     explanation = f"{_source(line)}; {tolerance}; {other_reading(parameter_set)} set gives {other:,.3f}"
-    cause = (
-        ("" if other_ok else ("study-reading" if parameter_set == "study" else "printed-reading")) if ok else _cause(line, rec)
-    )
+    cause: Cause = ("" if other_ok else "printed-vs-implemented") if ok else _cause(line, rec, other_ok)
     if not ok:
-        explanation = f"{explanation}; {_why(line, rec)}"
+        explanation = f"{explanation}; {_why(line, rec, other_ok)}"
     return AuditRow(
         "T21", row, label, str(documented), format_reproduced(value, precision), precision,
         "reproduced" if ok else "differs", cause, explanation,
@@ -131,10 +138,13 @@ def _source(line: str) -> str:
     return "sum of its lines"
 
 
-def _cause(line: str, rec: pd.Series) -> Cause:
+def _cause(line: str, rec: pd.Series, other_ok: bool) -> Cause:
+    """Why a Table 21 cell differs: the battery column's reserves and balance, else the other set's variant."""
+    if other_ok:
+        return "printed-vs-implemented"
     if rec["case"] != "bau" and line in RESERVES_LINES:
         return "inconsistent-tables"
-    return "unexplained"
+    raise ValueError(f"Table 21 {line} ({rec['case']}) differs under both parameter sets and has no documented cause")
 
 
 UNBALANCED = (
@@ -143,10 +153,12 @@ UNBALANCED = (
 )
 
 
-def _why(line: str, rec: pd.Series) -> str:
+def _why(line: str, rec: pd.Series, other_ok: bool) -> str:
+    if other_ok:
+        return "the other parameter set's variant of the equations reproduces it (see the parameter sets)"
     if rec["case"] != "bau" and line in ("revenues", "retail_sales"):
         return UNBALANCED
-    if rec["case"] != "bau" and line in (*RESERVES_LINES, "iso_reserves"):
+    if rec["case"] != "bau" and line in RESERVES_LINES:
         return (
             "the battery case's ISO fee (52,912 $K at 0.555 $/MWh) implies 95.337 TWh bought, its reserves "
             "(207,664 $K at 2.1748 $/MWh) 95.486 TWh; one energy cannot give both, and the fee's is used"
@@ -207,6 +219,7 @@ def table16(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     value = ws.regulation_price_usd_per_mwh(w.regulation_up_price_usd_per_mwh, w.regulation_down_price_usd_per_mwh)
     yield compared(
         "T16", "Regulation, Average Up and Down", "Avg. Annual Price ($/MWh)", Decimal("7.34"), 2, value,
+        cause_if_differs="inconsistent-tables",
         explanation="mean of 8.20 and 6.47 = 7.335, printed 7.34; Eq. (15) uses the printed 7.34 "
         "(it gives Table 21's 224,887 $K)",
     )  # fmt: skip
@@ -220,7 +233,7 @@ def _input_rows(
         yield compared(
             ref, row, column, Decimal(f"{documented:.2f}"), 2, value,
             cause_if_reproduced="input",
-            cause_if_differs="inconsistent-tables" if ref == "T20" else "typo",
+            cause_if_differs="older-parameter-set" if ref == "T20" else "typo",
             explanation=f"{label}; {why}" if abs(value - documented) > 0.005 else label,
         )  # fmt: skip
 
@@ -314,7 +327,7 @@ def _prose_values(parameter_set: ParameterSet) -> dict[str, tuple[float | None, 
     }
 
 
-PROSE_WHY = {
+PROSE_WHY: dict[str, tuple[Cause, str]] = {
     "energy_purchased_twh": ("typo", "130.4 looks like 103.4 with transposed digits (study-implementation-facts.md)"),
     "energy_sold_twh": ("inconsistent-tables", "103 TWh sold does not fit Table 21's O&M materials line (0.02 $/kWh)"),
     "effective_rate_cents_per_kwh": (
@@ -324,27 +337,99 @@ PROSE_WHY = {
     ),
     "battery_peak_gw": ("rounding", "22.55 GW is printed truncated as 22.5"),
     "revenue_change_pct": ("inconsistent-tables", UNBALANCED),
-    "other_wholesale_share_max_pct": ("unexplained", "Table 21's other wholesale costs are 2.7% of all expenses, not under 2%"),
 }
 """Why a prose number of Sections 3.4.1-3.4.2 differs from what Table 21 gives."""
+
+FIGURE9_PRINTED_LINES: dict[str, tuple[str, ...]] = {
+    "wholesale_energy_cost_share_pct": ("wholesale_energy",),
+    "peak_capacity_share_pct": ("peak_capacity",),
+    "transmission_share_pct": ("transmission_access",),
+    "other_wholesale_share_max_pct": ("other_wholesale",),
+    "distribution_plant_share_pct": ("distribution_plant",),
+    "om_share_pct": ("om_materials", "om_labor"),
+}
+"""Figure 9's shares (Section 3.4.1) and the printed Table 21 BAU lines each is a share of."""
+
+
+def figure9_needed_totals() -> pd.DataFrame:
+    """The total of all BAU expenses each printed Figure 9 share needs, from Table 21's printed lines.
+
+    A share printed as p% of a line printed as L needs a total between L / (p + 0.5)% and
+    L / (p - 0.5)%; one total must fit all shares if the figure was drawn from Table 21.
+    Columns: quantity, line_kusd, share_pct, total_low_kusd, total_high_kusd (indexed by
+    quantity); the ``other wholesale`` claim is an upper bound ("less than 2%"), so its
+    range is open above.
+    """
+    published = load_published("table_21_dso1_cfs")
+    bau = published[published["case"] == "bau"].set_index("line")["documented"].map(float)
+    printed = load_published("section_3_4_scalars").set_index("quantity")["documented"].map(float)
+    rows = []
+    for quantity, lines in FIGURE9_PRINTED_LINES.items():
+        line, share = float(bau[list(lines)].sum()), float(printed[quantity])
+        high = np.inf if quantity.endswith("_max_pct") else 100.0 * line / (share - 0.5)
+        rows.append(
+            {
+                "quantity": quantity,
+                "line_kusd": line,
+                "share_pct": share,
+                "total_low_kusd": 100.0 * line / (share + 0.5),
+                "total_high_kusd": high,
+            }
+        )
+    return pd.DataFrame(rows).set_index("quantity")
+
+
+def _figure9_why(quantity: str) -> str:
+    needed = figure9_needed_totals()
+    published = load_published("table_21_dso1_cfs").set_index(["line", "case"])["documented"].map(float)
+    total = float(published[("capital_expenses", "bau")] + published[("operating_expenses", "bau")])
+    rec = needed.loc[quantity]
+    ranges = "; ".join(
+        f"{q.removesuffix('_pct').replace('_', ' ')} {r.total_low_kusd / 1e6:.2f}"
+        + ("+" if not np.isfinite(r.total_high_kusd) else f"-{r.total_high_kusd / 1e6:.2f}")
+        for q, r in needed.iterrows()
+    )
+    fits = needed["total_low_kusd"].max() <= needed["total_high_kusd"].min()
+    return (
+        f"Table 21 prints {rec.line_kusd:,.0f} $K for this BAU line and {total:,.0f} $K of expenses, "
+        f"{100 * rec.line_kusd / total:.1f}%. A printed share of {rec.share_pct:g}% needs a total of "
+        f"{rec.total_low_kusd / 1e6:.2f}"
+        + ("+" if not np.isfinite(rec.total_high_kusd) else f"-{rec.total_high_kusd / 1e6:.2f}")
+        + f" B$; the six shares need (B$) {ranges}: "
+        + ("one total could fit them all" if fits else "no single total fits them all")
+        + ", so Figure 9 was not drawn from Table 21's BAU column (its data are not published)"
+    )
+
+
+def _prose_why(quantity: str, other: float | None, documented: Decimal, precision: int, other_set: str) -> tuple[Cause, str]:
+    """Cause and reason of a prose number that this parameter set does not reproduce."""
+    if differs_cause(other, documented, precision, "") == "printed-vs-implemented":
+        return "printed-vs-implemented", f"the {other_set} set's variant gives {other:g}, which reproduces it"
+    if quantity in FIGURE9_PRINTED_LINES:
+        return "inconsistent-tables", _figure9_why(quantity)
+    if quantity in PROSE_WHY:
+        return PROSE_WHY[quantity]
+    raise ValueError(f"Section 3.4 {quantity} is reproduced by neither parameter set and has no documented cause")
 
 
 def prose(parameter_set: ParameterSet) -> Iterator[AuditRow]:
     """Prose numbers of Sections 3.4.1-3.4.2 and Figure 9's shares, reconciled with Table 21."""
     values, others = _prose_values(parameter_set), _prose_values(other_reading(parameter_set))
     for _, rec in load_published("section_3_4_scalars").iterrows():
-        value, basis = values[rec["quantity"]]
-        other = others[rec["quantity"]][0]
+        quantity, documented, precision = str(rec["quantity"]), rec["documented"], int(rec["precision"])
+        value, basis = values[quantity]
+        other = others[quantity][0]
         if value is None:
             yield AuditRow(
-                rec["ref"], rec["quantity"], "value", str(rec["documented"]), "", int(rec["precision"]),
+                rec["ref"], quantity, "value", str(documented), "", precision,
                 "not-computable", "missing-input", f"an average over all eight DSOs, whose CFSs are not published; {basis}",
             )  # fmt: skip
             continue
-        cause, why = PROSE_WHY.get(rec["quantity"], ("unexplained", "Figure 9's shares do not follow from Table 21's lines"))
+        ok = matches_printed(value, documented, precision)
+        cause, why = _prose_why(quantity, other, documented, precision, other_reading(parameter_set)) if not ok else ("", "")
         yield compared(
-            rec["ref"], rec["quantity"], "value", rec["documented"], int(rec["precision"]), value,
-            cause_if_reproduced=reading_cause(parameter_set, other, rec["documented"], int(rec["precision"])),
-            cause_if_differs=cause,  # type: ignore[arg-type]
-            explanation=basis if matches_printed(value, rec["documented"], int(rec["precision"])) else f"{basis}; {why}",
+            rec["ref"], quantity, "value", documented, precision, value,
+            cause_if_reproduced=reading_cause(other, documented, precision),
+            cause_if_differs=cause,
+            explanation=basis if ok else f"{basis}; {why}",
         )  # fmt: skip

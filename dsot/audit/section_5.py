@@ -36,7 +36,7 @@ def table23(parameter_set: ParameterSet) -> Iterator[AuditRow]:
                 f"(dsot.customers.bill_tax_deduction_frac); the {parameter_set} reading uses the same inputs"
             )
             yield compared("T23", rec.building_type, label, rec.documented, rec.precision, value,
-                           cause_if_differs="unexplained", explanation=explanation)  # fmt: skip
+                           cause_if_differs="inconsistent-tables", explanation=explanation)  # fmt: skip
         else:
             explanation = "model input (data/parameters/customer_assets.csv), checked to be the printed value"
             yield compared("T23", rec.building_type, label, rec.documented, rec.precision, value,
