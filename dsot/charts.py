@@ -353,3 +353,58 @@ def terminal_expenses_chart(by_case: dict[str, pd.DataFrame], title: str) -> alt
         )
         .properties(width=440)
     )
+
+
+TORNADO_LEVELS = ["low", "high"]
+TORNADO_COLORS = ["#4c78a8", "#e45756"]
+
+
+def tornado_chart(rows: pd.DataFrame, title: str, x_title: str) -> alt.LayerChart:
+    """Tornado chart of one output (:func:`dsot.sensitivity.tornado_rows`).
+
+    One bar per factor and level from the factor's base result to its result at the low
+    and at the high level, factors in the order given (widest swing on top); each bar
+    end is labelled with the level's headline input value.  ``x_title`` names the
+    change and its unit (the rows' ``*_change`` columns).
+    """
+    order = rows["label"].tolist()
+    long = pd.concat(
+        [
+            rows.assign(
+                level=level,
+                change=rows[f"{level}_change"],
+                setting=rows[f"{level}_value"].map(lambda v: "" if pd.isna(v) else format(v, ",.10g")),
+            )
+            for level in TORNADO_LEVELS
+        ],
+        ignore_index=True,
+    )
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    bars = (
+        alt.Chart(long)
+        .mark_bar(opacity=0.85)
+        .encode(
+            x=alt.X("change:Q", title=x_title, scale=alt.Scale(padding=80), axis=alt.Axis(tickCount=6)),
+            y=y,
+            color=alt.Color(
+                "level:N",
+                title="Level",
+                sort=TORNADO_LEVELS,
+                scale=alt.Scale(domain=TORNADO_LEVELS, range=TORNADO_COLORS),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["label:N", "level:N", "setting:N", alt.Tooltip("change:Q", format=",.0f")],
+        )
+    )
+    right = (
+        bars.transform_filter("datum.change >= 0")
+        .mark_text(align="left", dx=4)
+        .encode(text="setting:N", color=alt.value("black"))
+    )
+    left = (
+        bars.transform_filter("datum.change < 0")
+        .mark_text(align="right", dx=-4)
+        .encode(text="setting:N", color=alt.value("black"))
+    )
+    rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="gray").encode(x="zero:Q")
+    return alt.layer(bars, left, right, rule, title=title).properties(width=460, height=40 * max(len(order), 1))
