@@ -76,6 +76,12 @@ def equation_map(numbers: Iterable[int]) -> pd.DataFrame:
     return out.drop(columns=["chapters"]).rename(columns={"tests": "tests (count)"})
 
 
+def _short_commit(commit: str) -> str:
+    """The first 12 hex digits of a commit, keeping a ``-dirty`` suffix."""
+    head, dirty, _ = commit.partition("-dirty")
+    return head[:12] + dirty
+
+
 def provenance_note(parameter_set: ParameterSet, case: Any = None) -> Markdown:
     """A chapter's closing line: package version, commit, parameter set and hash, case and data hash, date.
 
@@ -88,7 +94,7 @@ def provenance_note(parameter_set: ParameterSet, case: Any = None) -> Markdown:
     case_text = f"case `{fields['case_id']}` (data `{fields['case_hash']}`)" if fields["case_id"] else "no case data"
     return Markdown(
         f'::: {{.callout-note appearance="minimal"}}\n'
-        f"**Provenance.** dsot {fields['dsot_version']}, commit `{fields['git_commit'][:19]}`; "
+        f"**Provenance.** dsot {fields['dsot_version']}, commit `{_short_commit(fields['git_commit'])}`; "
         f"parameter set **{fields['parameter_set']}** (hash `{fields['parameter_hash']}`, overrides: {fields['overrides']}); "
         f"{case_text}; {fields['date']} ({fields['date_source']}).\n:::"
     )

@@ -80,3 +80,10 @@ def test_provenance_rows_read_as_a_sheet():
     frame = pd.DataFrame(prov.provenance_rows(prov.provenance("study")), columns=["field", "value"])
     assert frame["field"].tolist() == list(prov.PROVENANCE_FIELDS)
     assert frame.set_index("field").at["overrides", "value"] == "none"
+
+
+def test_chapter_note_keeps_the_dirty_flag():
+    from dsot.book import _short_commit
+
+    assert _short_commit("e8ca117a015ade78f25908934f5f7d59a08b16f4-dirty") == "e8ca117a015a-dirty"
+    assert _short_commit("unknown") == "unknown"
