@@ -24,7 +24,7 @@ def test_quarto_book_lists_every_chapter_once():
     config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["project"]["type"] == "book"
     assert config["format"]["html"]["html-math-method"] == "mathml"
-    assert "typst" in config["format"]
+    assert config["format"]["typst"]["toc"] is True  # the PDF opens with a table of contents
     listed = [c.path for c in book_chapters(ROOT)]
     assert len(listed) == len(set(listed))
     on_disk = {p for p in (ROOT / "chapters").iterdir() if p.suffix in (".ipynb", ".qmd")}
@@ -84,6 +84,15 @@ def test_labels_are_unique_across_the_book():
             if label:
                 assert label not in seen, f"{label} in {path.name} and {seen[label]}"
                 seen[label] = path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_chapter_ends_with_its_provenance(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    last = [c for c in notebook.cells if c.cell_type == "code"][-1]
+    assert "provenance_note(" in last.source, f"{path.name}: the last code cell must show book.provenance_note(...)"
+    setup = next(c for c in notebook.cells if c.cell_type == "code")
+    assert "book_parameter_set" in setup.source, f"{path.name}: the setup cell must read the book's parameter set"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
