@@ -9,6 +9,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dsot.audit import STATUSES as AUDIT_STATUSES
+from dsot.audit.overview import KINDS as AUDIT_KINDS
+
 SOURCE_ORDER = ["Printed in the report", "Study reading", "Printed reading"]
 
 
@@ -408,3 +411,39 @@ def tornado_chart(rows: pd.DataFrame, title: str, x_title: str) -> alt.LayerChar
     )
     rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="gray").encode(x="zero:Q")
     return alt.layer(bars, left, right, rule, title=title).properties(width=460, height=40 * max(len(order), 1))
+
+
+# --- the reproducibility audit ------------------------------------------------------------------
+
+AUDIT_STATUS_COLOURS = {"reproduced": "#4c9a5f", "differs": "#d98c2b", "not-computable": "#8c8c8c"}
+
+
+def audit_status_chart(counts: pd.DataFrame, title: str) -> alt.FacetChart:
+    """Stacked bars of audit rows by status, one bar per report section, printed values and internal checks side by side.
+
+    ``counts`` is :func:`dsot.audit.overview.status_long` output (section, kind, status, rows).
+    """
+    order = list(dict.fromkeys(counts["section"]))
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("section:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("sum(rows):Q", title="Audit rows"),
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                sort=list(AUDIT_STATUSES),
+                scale=alt.Scale(domain=list(AUDIT_STATUS_COLOURS), range=list(AUDIT_STATUS_COLOURS.values())),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("status_rank:Q"),
+            tooltip=["section:N", "kind:N", "status:N", alt.Tooltip("rows:Q", title="Rows")],
+        )
+        .transform_calculate(
+            status_rank=f"indexof({list(AUDIT_STATUSES)!r}, datum.status)",
+        )
+        .properties(width=260, height=alt.Step(18))
+        .facet(column=alt.Column("kind:N", title=None, sort=list(AUDIT_KINDS)), title=title)
+        .resolve_scale(x="independent")
+    )

@@ -340,11 +340,9 @@ def dso1_measure() -> Measure:
 def system_cost_kusd(case: Case, valuation: Valuation, parameter_set: ParameterSet, bau: Valuation | None = None) -> float:
     """Total annual cost of the power system of one case (Section 2.2) [$K/yr].
 
-    :func:`dsot.system.system_cost` of the case's system view.  That total reads only the
-    customers' statements (bills, asset costs, taxes: customers pay for the whole
-    system), so the view is built with the customers' statements and the DSOs' and
-    without the bulk-system statements, which take as long again to compute and do not
-    enter the total.
+    :func:`dsot.system.customers_system_cost`: the total reads only the customers'
+    statements (bills, asset costs, taxes: customers pay for the whole system), so the
+    bulk-system statements, which take as long again to compute, are not built.
 
     Parameters
     ----------
@@ -352,18 +350,8 @@ def system_cost_kusd(case: Case, valuation: Valuation, parameter_set: ParameterS
     parameter_set : ``printed`` or ``study``. [-]
     bau : the BAU valuation of a transactive case. [-]
     """
-    empty = pd.DataFrame()
-    view = sysmod.SystemView(
-        case_id=case.metadata.case_id,
-        kind=case.metadata.kind,
-        parameter_set=parameter_set,
-        customers=cust.customer_cfs(case, valuation, parameter_set, bau=bau),
-        dsos=valuation.statements,
-        generators=empty,
-        transmission_owner=empty,
-        iso=empty,
-    )
-    cost = sysmod.system_cost(view).set_index("item")["cost_kusd_per_yr"]
+    customers = cust.customer_cfs(case, valuation, parameter_set, bau=bau)
+    cost = sysmod.customers_system_cost(customers).set_index("item")["cost_kusd_per_yr"]
     return float(cost["total"])
 
 

@@ -266,7 +266,16 @@ def system_cost(view: SystemView) -> pd.DataFrame:
     assets and PV), their tax increase (T), and the total E + C + T, which also equals
     the sum of all terminal expenses and surpluses of :func:`cash_flows`.
     """
-    weighted = view.customers[["E", "C", "C1", "C2", "T"]].mul(view.customers["weight"], axis=0).sum() / 1e3
+    return customers_system_cost(view.customers)
+
+
+def customers_system_cost(customers: pd.DataFrame) -> pd.DataFrame:
+    """:func:`system_cost` from the customers' statements alone (customers pay for the whole system) [$K/yr].
+
+    ``customers`` is :func:`dsot.customers.customer_cfs` output (USD/yr per customer,
+    with its ``weight``); the other stakeholders' statements do not enter the total.
+    """
+    weighted = customers[["E", "C", "C1", "C2", "T"]].mul(customers["weight"], axis=0).sum() / 1e3
     rows = [
         ("retail_bills", "Customers' electricity bills (E)", float(weighted["E"])),
         ("flexible_assets", "Flexible assets (C1)", float(weighted["C1"])),
